@@ -1,0 +1,278 @@
+import DromModel
+import Foundation
+
+/// What every entry of one document shares while it is adapted.
+final class AdapterContext {
+  let diagnostics: DiagnosticCollector
+  let options: FeedReadOptions
+  var feedLanguage: String?
+  var feedAuthors: [Author] = []
+  /// Base for relative links when no `xml:base` applies: the document's URL, else the feed's
+  /// own home page link.
+  var linkBase: String?
+
+  init(diagnostics: DiagnosticCollector, options: FeedReadOptions) {
+    self.diagnostics = diagnostics
+    self.options = options
+    linkBase = options.documentURL
+  }
+}
+
+/// Turns the raw entry of each format into Drom's `Entry`, reporting what it had to guess.
+/// Format-specific parts are here; the profile's extensions are in `ProfileAdapter`.
+enum EntryAdapter {
+  static func entry(from atom: AtomEntry, number: Int, context: AdapterContext) -> Entry? {
+    let node = atom.node
+    let title = atom.title.map { plainText($0.type, $0.value, base: node.base) }
+    let base = node.base ?? context.linkBase
+    var links: [Link] = []
+    for link in atom.links {
+      guard let href = link.href else { continue }
+      if let resolved = checkedLink(href, base: link.node.base ?? base, at: link.node, context: context) {
+        links.append(
+          Link(href: resolved, rel: link.rel, type: link.type, hreflang: link.hreflang, title: link.title))
+      }
+    }
+    let entry = start(
+      id: atom.id, title: title, link: links.first { $0.rel == "alternate" }?.href, node: node,
+      number: number, context: context)
+    guard var entry else { return nil }
+    entry.links = links
+    let label = entryLabel(number, entry.title)
+    if let updated = atom.updated {
+      entry.updated = date(updated, .rfc3339, label: label, context: context)
+    } else {
+      context.diagnostics.warning(
+        "entry.no-date", at: node,
+        "\(label) has no <updated> date: add <updated>2026-03-10T09:00:00+01:00</updated>, changed whenever the entry changes"
+      )
+    }
+    entry.published = atom.published.flatMap { date($0, .rfc3339, label: label, context: context) }
+    if let summary = atom.summary {
+      entry.summary = plainText(summary.type, summary.value, base: node.base).nilIfEmpty
+    }
+    if let content = atom.content, content.src == nil {
+      entry.content = richText(content.text.type, content.text.value, base: node.base ?? base, label: label, node: content.text.node, context: context)
+    }
+    entry.authors = atom.authors.compactMap { person in
+      person.name.map { Author(name: $0, uri: person.uri, email: person.email) }
+    }
+    if entry.authors.isEmpty { entry.authors = context.feedAuthors }
+    entry.categories = atom.categories.compactMap { category in
+      category.term.map { Category(term: $0, scheme: category.scheme, label: category.label) }
+    }
+    entry.rights = atom.rights.map { plainText($0.type, $0.value, base: nil) }
+    entry.language = ProfileAdapter.language(node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+    return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
+  }
+
+  static func entry(from item: RSSItem, number: Int, context: AdapterContext) -> Entry? {
+    let node = item.node
+    let base = node.base ?? context.linkBase
+    var link = item.link.flatMap { checkedLink($0, base: base, at: node, context: context) }
+    if link == nil, let guid = item.guid, guid.isPermaLink,
+      let scheme = URLResolver.scheme(of: guid.value), ["http", "https"].contains(scheme)
+    {
+      link = guid.value
+    }
+    let title = item.title.map { plainText("html", $0, base: nil) }
+    guard
+      var entry = start(
+        id: item.guid?.value, title: title, link: link, node: node, number: number, context: context)
+    else { return nil }
+    let label = entryLabel(number, entry.title)
+    if let link { entry.links.append(Link(href: link)) }
+    for enclosure in item.enclosures {
+      guard let url = enclosure.url,
+        let resolved = checkedLink(url, base: base, at: node, context: context)
+      else { continue }
+      entry.links.append(Link(href: resolved, rel: "enclosure", type: enclosure.type))
+    }
+    if let dateNode = item.pubDate {
+      entry.published = date(dateNode, .rfc822, label: label, context: context)
+    } else if let dateNode = item.dublinCore.date {
+      entry.published = date(dateNode, .rfc3339, label: label, context: context)
+    } else {
+      context.diagnostics.warning(
+        "entry.no-date", at: node,
+        "\(label) has no <pubDate>: add <pubDate>Tue, 10 Mar 2026 09:00:00 +0100</pubDate>")
+    }
+    entry.updated = entry.published
+    applyRSSText(description: item.description, encoded: item.contentEncoded, to: &entry, base: base, label: label, node: node, context: context)
+    entry.authors = (item.dublinCore.creators + [item.author].compactMap { $0 }).map(author(from:))
+    entry.categories =
+      item.categories.map { Category(term: $0.value, scheme: $0.domain) }
+      + item.dublinCore.subjects.map { Category(term: $0) }
+    entry.rights = item.dublinCore.rights
+    entry.language = ProfileAdapter.language(
+      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+    return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
+  }
+
+  static func entry(from item: RDFItem, number: Int, context: AdapterContext) -> Entry? {
+    let node = item.node
+    let base = node.base ?? context.linkBase
+    let link = item.link.flatMap { checkedLink($0, base: base, at: node, context: context) }
+    let title = item.title.map { plainText("html", $0, base: nil) }
+    guard
+      var entry = start(
+        id: item.about ?? item.dublinCore.identifier, title: title, link: link, node: node,
+        number: number, context: context)
+    else { return nil }
+    let label = entryLabel(number, entry.title)
+    if let link { entry.links.append(Link(href: link)) }
+    if let dateNode = item.dublinCore.date {
+      entry.published = date(dateNode, .rfc3339, label: label, context: context)
+      entry.updated = entry.published
+    } else {
+      context.diagnostics.warning(
+        "entry.no-date", at: node,
+        "\(label) has no <dc:date>: add <dc:date>2026-03-10T09:00:00+01:00</dc:date>")
+    }
+    applyRSSText(description: item.description, encoded: item.contentEncoded, to: &entry, base: base, label: label, node: node, context: context)
+    entry.authors = item.dublinCore.creators.map(author(from:))
+    entry.categories = item.dublinCore.subjects.map { Category(term: $0) }
+    entry.rights = item.dublinCore.rights
+    entry.language = ProfileAdapter.language(
+      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+    return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
+  }
+
+  // MARK: - Shared steps
+
+  /// Checks title and id; nil when the entry cannot be kept.
+  private static func start(
+    id rawID: String?, title: String?, link: String?, node: XMLNode, number: Int,
+    context: AdapterContext
+  ) -> Entry? {
+    guard let title, !title.isEmpty else {
+      context.diagnostics.error(
+        "entry.no-title", at: node,
+        "entry \(number) has no title, so it was left out: add <title>…</title> with the practice's name")
+      return nil
+    }
+    let label = entryLabel(number, title)
+    var entry: Entry
+    if let rawID, !rawID.isEmpty {
+      entry = Entry(id: rawID, kind: .practice, title: title, line: node.line)
+    } else {
+      entry = Entry(
+        id: StableID.derived(link: link, title: title), kind: .practice, title: title,
+        line: node.line)
+      entry.idIsDerived = true
+      context.diagnostics.warning(
+        "entry.no-id", at: node,
+        "\(label) has no id; Drom made one from its link and title, which changes if either changes: add <id> (Atom) or <guid> (RSS) that never changes"
+      )
+    }
+    return entry
+  }
+
+  private static func applyRSSText(
+    description: String?, encoded: String?, to entry: inout Entry, base: String?, label: String,
+    node: XMLNode, context: AdapterContext
+  ) {
+    if let description, !description.isEmpty {
+      let summary = HTMLSanitizer.sanitize(description, base: base)
+      entry.summary = summary.text.nilIfEmpty
+      if encoded == nil {
+        entry.content = richText("html", description, base: base, label: label, node: node, context: context)
+      } else {
+        reportRemoved(summary.removed, label: label, node: node, context: context)
+      }
+    }
+    if let encoded, !encoded.isEmpty {
+      entry.content = richText("html", encoded, base: base, label: label, node: node, context: context)
+    }
+  }
+
+  static func entryLabel(_ number: Int, _ title: String?) -> String {
+    guard let title, !title.isEmpty else { return "entry \(number)" }
+    let short = title.count > 60 ? String(title.prefix(57)) + "…" : title
+    return "entry \(number) (“\(short)”)"
+  }
+
+  /// A text construct or RSS text reduced to plain text.
+  static func plainText(_ type: String, _ value: String, base: String?) -> String {
+    switch type {
+    case "html", "xhtml", "text/html":
+      return HTMLSanitizer.sanitize(value, base: base).text
+    default:
+      return HTMLSanitizer.collapseWhitespace(value)
+    }
+  }
+
+  static func richText(
+    _ type: String, _ value: String, base: String?, label: String, node: XMLNode,
+    context: AdapterContext
+  ) -> RichText? {
+    let result: HTMLSanitizer.Result
+    switch type {
+    case "html", "xhtml", "text/html", "application/xhtml+xml":
+      result = HTMLSanitizer.sanitize(value, base: base)
+    default:
+      let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+      result = .init(html: HTMLEscaping.escape(text), text: HTMLSanitizer.collapseWhitespace(text), removed: [])
+    }
+    reportRemoved(result.removed, label: label, node: node, context: context)
+    guard !result.text.isEmpty || !result.html.isEmpty else { return nil }
+    return RichText(html: result.html, text: result.text)
+  }
+
+  private static func reportRemoved(
+    _ removed: [String], label: String, node: XMLNode, context: AdapterContext
+  ) {
+    guard !removed.isEmpty else { return }
+    context.diagnostics.note(
+      "entry.html-removed", at: node,
+      "\(label): markup that could run code or load content was removed from its text (\(removed.joined(separator: ", "))); the rest is shown"
+    )
+  }
+
+  static func checkedLink(_ href: String, base: String?, at node: XMLNode, context: AdapterContext)
+    -> String?
+  {
+    let resolved = URLResolver.resolve(href, against: base)
+    guard let scheme = URLResolver.scheme(of: resolved), ["http", "https"].contains(scheme),
+      URL(string: resolved)?.host != nil
+    else {
+      context.diagnostics.warning(
+        "entry.bad-link", at: node,
+        "the link '\(href)' is not a full http(s) address and was dropped: write it as https://…")
+      return nil
+    }
+    return resolved
+  }
+
+  static func date(
+    _ node: XMLNode, _ form: FeedDates.Form, label: String, context: AdapterContext
+  ) -> Date? {
+    guard let text = node.trimmedText, let parsed = FeedDates.parse(text, expecting: form) else {
+      context.diagnostics.warning(
+        "entry.bad-date", at: node,
+        "\(label): the date '\(node.text.trimmingCharacters(in: .whitespacesAndNewlines))' cannot be read: write it like \(form.example)"
+      )
+      return nil
+    }
+    if let repair = parsed.repair {
+      context.diagnostics.note(
+        "entry.date-repaired", at: node,
+        "\(label): the date '\(text)' has \(repair); write it like \(form.example)")
+    }
+    return parsed.date
+  }
+
+  /// RSS `author` is "email (Name)"; `dc:creator` is a name.
+  static func author(from text: String) -> Author {
+    if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text.contains("@") {
+      let email = text[..<open].trimmingCharacters(in: .whitespaces)
+      let name = text[text.index(after: open)..<text.index(before: text.endIndex)]
+      return Author(name: String(name), email: email)
+    }
+    return Author(name: text)
+  }
+}
+
+extension String {
+  var nilIfEmpty: String? { isEmpty ? nil : self }
+}

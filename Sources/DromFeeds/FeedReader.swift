@@ -1,0 +1,268 @@
+import DromModel
+import Foundation
+
+/// The outcome of reading one feed document.
+public struct FeedReadResult: Sendable {
+  /// The feed's metadata and tombstones; `entries` is filled only by the collecting readers.
+  public var feed: FeedDocument
+  public var diagnostics: [Diagnostic]
+  /// Entries kept (after skipping the ones with errors).
+  public var entryCount: Int
+  /// True when the document as a whole could not be read (not XML, hostile, over a limit, not a
+  /// feed). Such a document must change nothing already known from its source.
+  public var isRejected: Bool
+}
+
+/// Reads one feed document (Atom 1.0, RSS 2.0/0.9x, RSS 1.0) as a stream.
+///
+/// Push bytes as they arrive; each entry is handed to `onEntry` as soon as it is complete and
+/// adapted, so memory does not grow with the feed. Every problem becomes a `Diagnostic`.
+public final class FeedReader {
+  private let splitter: FeedSplitter
+  private let parser: XMLStreamParser
+
+  public init(file: String, options: FeedReadOptions = .init(), onEntry: @escaping (Entry) -> Void) {
+    let diagnostics = DiagnosticCollector(file: file)
+    splitter = FeedSplitter(
+      context: AdapterContext(diagnostics: diagnostics, options: options), onEntry: onEntry)
+    parser = XMLStreamParser(
+      limits: options.limits, diagnostics: diagnostics, sink: splitter,
+      encodingOverride: options.charset)
+  }
+
+  public func push(_ bytes: UnsafeRawBufferPointer) {
+    parser.push(bytes)
+  }
+
+  public func push(_ data: Data) {
+    parser.push(data)
+  }
+
+  public func finish() -> FeedReadResult {
+    parser.finish()
+    splitter.finish()
+    let diagnostics = splitter.context.diagnostics.diagnostics
+    let rejected =
+      splitter.rejected
+      || diagnostics.contains {
+        $0.severity == .error
+          && ($0.code.hasPrefix("xml.") || $0.code.hasPrefix("limit.") || $0.code.hasPrefix("feed."))
+      }
+    return FeedReadResult(
+      feed: splitter.head, diagnostics: diagnostics.sorted(by: Self.documentOrder),
+      entryCount: splitter.keptEntries, isRejected: rejected)
+  }
+
+  private static func documentOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+    (a.location.line, a.location.column) < (b.location.line, b.location.column)
+  }
+
+  // MARK: - Conveniences
+
+  /// Reads a whole document held in memory, collecting its entries.
+  public static func read(_ data: Data, file: String, options: FeedReadOptions = .init())
+    -> FeedReadResult
+  {
+    var entries: [Entry] = []
+    let reader = FeedReader(file: file, options: options) { entries.append($0) }
+    reader.push(data)
+    var result = reader.finish()
+    result.feed.entries = entries
+    return result
+  }
+
+  /// Reads a file in chunks, handing each entry to `onEntry`; memory stays flat.
+  public static func stream(
+    path: String, file: String? = nil, options: FeedReadOptions = .init(),
+    onEntry: @escaping (Entry) -> Void
+  ) throws -> FeedReadResult {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+    }
+    defer { try? handle.close() }
+    let reader = FeedReader(file: file ?? path, options: options, onEntry: onEntry)
+    while let chunk = try handle.read(upToCount: 256 << 10), !chunk.isEmpty {
+      reader.push(chunk)
+    }
+    return reader.finish()
+  }
+}
+
+/// Decides which elements are containers, entries and metadata, and routes each subtree.
+final class FeedSplitter: XMLSplitSink {
+  let context: AdapterContext
+  private let onEntry: (Entry) -> Void
+  private(set) var head = FeedDocument(format: .atom10)
+  private(set) var rejected = false
+  private(set) var keptEntries = 0
+  private var format: FeedFormat?
+  private var rdfNamespace = NS.rss10
+  private var entryNumber = 0
+  private var seenIDs: Set<String> = []
+  private var rootLine = 1
+
+  init(context: AdapterContext, onEntry: @escaping (Entry) -> Void) {
+    self.context = context
+    self.onEntry = onEntry
+  }
+
+  func decide(
+    _ name: QName, attributes: [(name: QName, value: String)], depth: Int, line: Int, column: Int
+  ) -> SplitDecision {
+    guard depth > 0 else { return root(name, attributes: attributes, line: line, column: column) }
+    switch format {
+    case .rss20, .rss09x:
+      if depth == 1 { return name == QName("", "channel") ? .container : .skip }
+      return .subtree
+    case .atom10, .rss10, .none:
+      return .subtree
+    }
+  }
+
+  private func root(
+    _ name: QName, attributes: [(name: QName, value: String)], line: Int, column: Int
+  ) -> SplitDecision {
+    rootLine = line
+    let lang = attributes.first { $0.name == QName(NS.xml, "lang") }?.value
+    switch (name.namespace, name.local) {
+    case (NS.atom, "feed"):
+      format = .atom10
+      context.feedLanguage = lang
+    case ("", "rss"):
+      let version = attributes.first { $0.name.local == "version" }?.value ?? "2.0"
+      format = version.hasPrefix("0.9") ? .rss09x : .rss20
+    case (NS.rdf, "RDF"):
+      format = .rss10
+      rdfNamespace = NS.rss10
+    default:
+      rejected = true
+      context.diagnostics.add(
+        .error, "feed.unknown-format", line: line, column: column,
+        "the document's root element is <\(name.local)>\(name.namespace.isEmpty ? "" : " in \(name.namespace)"), not a feed: Drom reads Atom (<feed xmlns=\"http://www.w3.org/2005/Atom\">), RSS 2.0 (<rss version=\"2.0\">) and RSS 1.0"
+      )
+      return .skip
+    }
+    head = FeedDocument(format: format ?? .atom10)
+    head.language = lang.flatMap(LanguageTag.init)
+    return .container
+  }
+
+  func receive(_ node: XMLNode, depth: Int) {
+    switch (node.name.namespace, node.name.local) {
+    case (NS.history, "complete"):
+      head.isComplete = true
+    case (NS.history, "archive"):
+      head.isArchive = true
+    case (NS.tombstones, "deleted-entry"):
+      tombstone(node)
+    case (NS.atom, "entry") where format == .atom10:
+      adapt { EntryAdapter.entry(from: AtomEntry(node), number: $0, context: context) }
+    case ("", "item") where format == .rss20 || format == .rss09x:
+      adapt { EntryAdapter.entry(from: RSSItem(node), number: $0, context: context) }
+    case (NS.rss10, "item") where format == .rss10, (NS.rss090, "item") where format == .rss10:
+      adapt {
+        EntryAdapter.entry(from: RDFItem(node, namespace: node.name.namespace), number: $0, context: context)
+      }
+    case (NS.rss10, "channel"), (NS.rss090, "channel"):
+      rdfNamespace = node.name.namespace
+      channelMetadata(node, namespace: rdfNamespace)
+    default:
+      if format == .atom10, node.name.namespace == NS.atom {
+        atomMetadata(node)
+      } else if format == .rss20 || format == .rss09x, node.name.namespace.isEmpty {
+        rssMetadata(node)
+      }
+    }
+  }
+
+  func close(container: QName, depth: Int) {}
+
+  func finish() {
+    guard !rejected, format != nil, head.title == nil else { return }
+    context.diagnostics.add(
+      .warning, "feed.no-title", line: rootLine,
+      "the feed has no title: add <title> with your organisation's name, which Drom shows on the sources page")
+  }
+
+  private func adapt(_ make: (Int) -> Entry?) {
+    entryNumber += 1
+    guard let entry = make(entryNumber) else { return }
+    guard seenIDs.insert(entry.id).inserted else {
+      context.diagnostics.add(
+        .error, "entry.duplicate-id", line: entry.line,
+        "\(EntryAdapter.entryLabel(entryNumber, entry.title)) has the id '\(entry.id)', already used by an earlier entry, so it was left out: give every entry its own id"
+      )
+      return
+    }
+    keptEntries += 1
+    onEntry(entry)
+  }
+
+  private func tombstone(_ node: XMLNode) {
+    guard let ref = node.attribute("ref")?.trimmingCharacters(in: .whitespaces), !ref.isEmpty else {
+      context.diagnostics.error(
+        "tombstone.no-ref", at: node,
+        "a deleted-entry has no ref, so Drom cannot tell which entry was deleted: add ref=\"the id of the deleted entry\""
+      )
+      return
+    }
+    let when = node.attribute("when").flatMap { FeedDates.rfc3339($0)?.date }
+    head.deletedEntries.append(DeletedEntry(ref: ref, when: when))
+  }
+
+  private func atomMetadata(_ node: XMLNode) {
+    switch node.name.local {
+    case "title": head.title = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
+    case "subtitle": head.subtitle = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
+    case "id": head.id = node.trimmedText
+    case "updated": head.updated = node.trimmedText.flatMap { FeedDates.rfc3339($0)?.date }
+    case "generator": head.generator = node.trimmedText
+    case "link":
+      let link = AtomLink(node)
+      if let href = link.href {
+        head.links.append(
+          Link(href: URLResolver.resolve(href, against: node.base ?? context.options.documentURL),
+            rel: link.rel, type: link.type, hreflang: link.hreflang, title: link.title))
+      }
+    case "author":
+      let person = AtomPerson(node)
+      if let name = person.name {
+        context.feedAuthors.append(Author(name: name, uri: person.uri, email: person.email))
+      }
+    default: break
+    }
+  }
+
+  private func rssMetadata(_ node: XMLNode) {
+    switch node.name.local {
+    case RSSChannelField.title: head.title = node.trimmedText
+    case RSSChannelField.description: head.subtitle = node.trimmedText.map { EntryAdapter.plainText("html", $0, base: nil) }
+    case RSSChannelField.link:
+      if let href = node.trimmedText {
+        head.links.append(Link(href: href))
+        if context.linkBase == nil { context.linkBase = href }
+      }
+    case RSSChannelField.language:
+      context.feedLanguage = node.trimmedText
+      head.language = node.trimmedText.flatMap(LanguageTag.init)
+    case RSSChannelField.lastBuildDate, RSSChannelField.pubDate:
+      head.updated = head.updated ?? node.trimmedText.flatMap { FeedDates.parse($0, expecting: .rfc822)?.date }
+    case RSSChannelField.generator: head.generator = node.trimmedText
+    default: break
+    }
+  }
+
+  private func channelMetadata(_ node: XMLNode, namespace: String) {
+    head.title = node.text(namespace, "title")
+    head.subtitle = node.text(namespace, "description")
+    if let link = node.text(namespace, "link") {
+      head.links.append(Link(href: link))
+      if context.linkBase == nil { context.linkBase = link }
+    }
+    if let language = node.text(NS.dc, "language") {
+      context.feedLanguage = language
+      head.language = LanguageTag(language)
+    }
+    head.id = node.attribute("about", namespace: NS.rdf)
+  }
+}

@@ -1,0 +1,37 @@
+/// Turns the UTF-8 bytes libxml2 delivers into text, mending the commonest CMS mistake on the
+/// way: Windows-1252 bytes declared as ISO-8859-1, which arrive as C1 control characters
+/// (U+0080–U+009F) that no real text contains.
+enum TextRepair {
+  static func decode(_ bytes: [UInt8], diagnostics: DiagnosticCollector, line: Int) -> String {
+    let text = String(decoding: bytes, as: UTF8.self)
+    // C1 controls are encoded as 0xC2 0x80...0x9F in UTF-8; skip the scan when no 0xC2 is there.
+    guard bytes.contains(0xC2),
+      text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) })
+    else { return text }
+    if !diagnostics.diagnostics.contains(where: { $0.code == "feed.charset-repaired" }) {
+      diagnostics.add(
+        .warning, "feed.charset-repaired", line: line,
+        "the text holds Windows-1252 characters (such as curly quotes or €) but the feed declares ISO-8859-1; they were read as Windows-1252. Declare encoding=\"windows-1252\", or better save the feed as UTF-8"
+      )
+    }
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if (0x80...0x9F).contains(scalar.value),
+        let mapped = windows1252[Int(scalar.value - 0x80)]
+      {
+        scalars.append(mapped)
+      } else {
+        scalars.append(scalar)
+      }
+    }
+    return String(scalars)
+  }
+
+  /// Windows-1252 0x80–0x9F; nil where the code page leaves a byte undefined.
+  private static let windows1252: [Unicode.Scalar?] = [
+    "\u{20AC}", nil, "\u{201A}", "\u{0192}", "\u{201E}", "\u{2026}", "\u{2020}", "\u{2021}",
+    "\u{02C6}", "\u{2030}", "\u{0160}", "\u{2039}", "\u{0152}", nil, "\u{017D}", nil,
+    nil, "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}", "\u{2022}", "\u{2013}", "\u{2014}",
+    "\u{02DC}", "\u{2122}", "\u{0161}", "\u{203A}", "\u{0153}", nil, "\u{017E}", "\u{0178}",
+  ]
+}

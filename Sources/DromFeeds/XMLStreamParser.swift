@@ -1,0 +1,398 @@
+import CLibXML2
+import DromModel
+import Foundation
+
+/// What the stream parser should do with an element that opens outside any subtree.
+enum SplitDecision {
+  /// An element whose children are handed over one by one (`atom:feed`, `rss`, `channel`).
+  case container
+  /// An element handed over whole once it closes (an entry, or a piece of feed metadata).
+  case subtree
+  /// An element to pass over, with everything inside it.
+  case skip
+}
+
+/// Receives what the stream parser splits off the document.
+protocol XMLSplitSink: AnyObject {
+  func decide(
+    _ name: QName, attributes: [(name: QName, value: String)], depth: Int, line: Int, column: Int
+  ) -> SplitDecision
+  func receive(_ subtree: XMLNode, depth: Int)
+  func close(container: QName, depth: Int)
+}
+
+/// A streaming XML reader over libxml2's SAX2 push parser, built for untrusted feeds.
+///
+/// Bytes are pushed in as they arrive; elements are grouped into small subtrees and handed to a
+/// sink, so memory does not grow with the document. Nothing is ever loaded from outside: no DTD,
+/// no external entity, and any entity declaration stops the parse (billion laughs, XXE). HTML
+/// named entities that CMSs emit (`&nbsp;`) are read as their characters, with a warning.
+final class XMLStreamParser {
+  private enum Frame {
+    case container(QName)
+    case subtree
+    case skip
+  }
+
+  let limits: ParserLimits
+  private let diagnostics: DiagnosticCollector
+  private weak var sink: (any XMLSplitSink)?
+  private let encodingOverride: String?
+
+  private var context: xmlParserCtxtPtr?
+  private var handler = xmlSAXHandler()
+  private var receivedBytes = 0
+  private var frames: [Frame] = []
+  private var langs: [String?] = []
+  private var bases: [String?] = []
+  private var openNodes: [XMLNode] = []
+  private var pendingText: [UInt8] = []
+  private var textRunBytes = 0
+  private var names: [UnsafeRawPointer: String] = [:]
+  private var warnedEntities: Set<String> = []
+  private(set) var stopped = false
+  private(set) var sawRootElement = false
+
+  /// - Parameter encodingOverride: a charset from the transport (HTTP `Content-Type`), which
+  ///   takes precedence over the document's own declaration, as RFC 7303 says.
+  init(
+    limits: ParserLimits, diagnostics: DiagnosticCollector, sink: any XMLSplitSink,
+    encodingOverride: String? = nil
+  ) {
+    _ = LibXML.ready
+    self.limits = limits
+    self.diagnostics = diagnostics
+    self.sink = sink
+    self.encodingOverride = encodingOverride
+  }
+
+  deinit {
+    if let context { xmlFreeParserCtxt(context) }
+  }
+
+  /// Pushes the next bytes of the document.
+  func push(_ bytes: UnsafeRawBufferPointer) {
+    guard !stopped, bytes.count > 0 else { return }
+    receivedBytes += bytes.count
+    if receivedBytes > limits.maxDocumentBytes {
+      stop(
+        .error, "limit.document-size",
+        "the document is larger than \(limits.maxDocumentBytes) bytes: split it into archive pages (RFC 5005) or ask the operator to raise the limit"
+      )
+      return
+    }
+    var bytes = bytes
+    if context == nil {
+      // libxml2 detects the encoding (BOM, UTF-16) from the first bytes given at creation.
+      let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(4))
+      guard createContext(firstBytes: head) else { return }
+      bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst(head.count))
+      if bytes.isEmpty { return }
+    }
+    parse(bytes, terminate: false)
+  }
+
+  func push(_ data: Data) {
+    data.withUnsafeBytes { push($0) }
+  }
+
+  /// Ends the document.
+  func finish() {
+    guard !stopped else { return }
+    if context == nil {
+      diagnostics.add(.error, "feed.empty", line: 1, "the document is empty: publish a feed with a root <feed> (Atom) or <rss> element")
+      stopped = true
+      return
+    }
+    parse(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
+    if !sawRootElement && !diagnostics.diagnostics.hasErrors {
+      diagnostics.add(.error, "feed.empty", line: 1, "the document has no root element: publish a feed with a root <feed> (Atom) or <rss> element")
+    }
+  }
+
+  private func parse(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {
+    guard let context else { return }
+    let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+    _ = xmlParseChunk(context, base, Int32(bytes.count), terminate ? 1 : 0)
+  }
+
+  private func createContext(firstBytes: UnsafeRawBufferPointer) -> Bool {
+    installHandlers()
+    let userData = Unmanaged.passUnretained(self).toOpaque()
+    let created = diagnostics.file.withCString { file in
+      xmlCreatePushParserCtxt(
+        &handler, userData, firstBytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+        Int32(firstBytes.count), file)
+    }
+    guard let created else {
+      stop(.error, "xml.malformed", "the parser could not start on this document")
+      return false
+    }
+    context = created
+    var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+    if let encodingOverride {
+      guard let encodingHandler = xmlFindCharEncodingHandler(encodingOverride) else {
+        stop(
+          .error, "xml.encoding",
+          "the server declares the character set '\(encodingOverride)', which Drom cannot read: serve the feed as UTF-8"
+        )
+        return false
+      }
+      xmlSwitchToEncoding(created, encodingHandler)
+      options |= Int32(XML_PARSE_IGNORE_ENC.rawValue)
+    }
+    xmlCtxtUseOptions(created, options)
+    return true
+  }
+
+  // MARK: - Stopping and locations
+
+  private var line: Int { context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 1 }
+  private var column: Int { context.map { Int(xmlSAX2GetColumnNumber($0)) } ?? 1 }
+
+  /// Records why and halts libxml2; what it reports afterwards is a consequence, not news.
+  private func stop(_ severity: Diagnostic.Severity, _ code: String, _ message: String) {
+    diagnostics.add(severity, code, line: line, column: column, message)
+    stopped = true
+    if let context { xmlStopParser(context) }
+  }
+
+  // MARK: - Events
+
+  private func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
+    guard let pointer else { return "" }
+    let key = UnsafeRawPointer(pointer)
+    if let known = names[key] { return known }
+    let value = String(cString: pointer)
+    names[key] = value
+    return value
+  }
+
+  fileprivate func startElement(
+    local: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, attributeCount: Int,
+    attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+  ) {
+    guard !stopped else { return }
+    sawRootElement = true
+    if frames.count >= limits.maxDepth {
+      stop(
+        .error, "limit.depth",
+        "elements are nested more than \(limits.maxDepth) deep here: a feed never needs this; check for unclosed tags"
+      )
+      return
+    }
+    if attributeCount > limits.maxAttributes {
+      stop(
+        .error, "limit.attributes",
+        "an element has \(attributeCount) attributes, more than the \(limits.maxAttributes) allowed")
+      return
+    }
+    textRunBytes = 0
+    if case .skip = frames.last {
+      frames.append(.skip)
+      return
+    }
+    let qname = QName(name(uri), name(local))
+    var parsed: [(name: QName, value: String)] = []
+    parsed.reserveCapacity(attributeCount)
+    var lang = langs.last ?? nil
+    var base = bases.last ?? nil
+    if let attributes {
+      for index in 0..<attributeCount {
+        let field = attributes + index * 5
+        let attributeName = QName(name(field[2]), name(field[0]))
+        guard let start = field[3], let end = field[4] else { continue }
+        var value = String(
+          decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+        // libxml2 hands an escaped ampersand back as "&#38;" when it does not substitute.
+        if value.contains("&#38;") { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+        if attributeName.namespace == NS.xml {
+          if attributeName.local == "lang" { lang = value }
+          if attributeName.local == "base" { base = URLResolver.resolve(value, against: base) }
+        }
+        parsed.append((attributeName, value))
+      }
+    }
+    langs.append(lang)
+    bases.append(base)
+    let (line, column) = (self.line, self.column)
+
+    if let parent = openNodes.last {
+      flushText(into: parent)
+      let node = XMLNode(
+        name: qname, attributes: parsed, lang: lang, base: base, line: line, column: column)
+      parent.children.append(.element(node))
+      openNodes.append(node)
+      frames.append(.subtree)
+      return
+    }
+    pendingText.removeAll(keepingCapacity: true)
+    switch sink?.decide(qname, attributes: parsed, depth: frames.count, line: line, column: column)
+      ?? .skip
+    {
+    case .container:
+      frames.append(.container(qname))
+    case .subtree:
+      let node = XMLNode(
+        name: qname, attributes: parsed, lang: lang, base: base, line: line, column: column)
+      openNodes.append(node)
+      frames.append(.subtree)
+    case .skip:
+      frames.append(.skip)
+    }
+  }
+
+  fileprivate func endElement() {
+    guard !stopped, let frame = frames.popLast() else { return }
+    textRunBytes = 0
+    switch frame {
+    case .skip:
+      return
+    case .container(let qname):
+      langs.removeLast()
+      bases.removeLast()
+      sink?.close(container: qname, depth: frames.count)
+    case .subtree:
+      langs.removeLast()
+      bases.removeLast()
+      guard let node = openNodes.popLast() else { return }
+      flushText(into: node)
+      if openNodes.isEmpty { sink?.receive(node, depth: frames.count) }
+    }
+  }
+
+  fileprivate func characters(_ bytes: UnsafePointer<xmlChar>?, count: Int) {
+    guard !stopped, let bytes, count > 0 else { return }
+    textRunBytes += count
+    if textRunBytes > limits.maxTextBytes {
+      stop(
+        .error, "limit.text-length",
+        "one text is longer than \(limits.maxTextBytes) bytes: shorten it, or link to the full document instead"
+      )
+      return
+    }
+    guard !openNodes.isEmpty else { return }
+    pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+  }
+
+  private func flushText(into node: XMLNode) {
+    guard !pendingText.isEmpty else { return }
+    node.children.append(.text(TextRepair.decode(pendingText, diagnostics: diagnostics, line: line)))
+    pendingText.removeAll(keepingCapacity: true)
+  }
+
+  fileprivate func entityDeclared(_ entityName: String) {
+    stop(
+      .error, "xml.entity-declaration",
+      "the document declares its own entity '\(entityName)'; Drom never expands declared entities, for safety: remove the <!DOCTYPE …> block and write the text itself"
+    )
+  }
+
+  fileprivate func entity(_ entityName: String) -> xmlEntityPtr? {
+    guard !stopped, let entity = LibXML.htmlEntity(named: entityName) else { return nil }
+    if warnedEntities.insert(entityName).inserted {
+      diagnostics.add(
+        .warning, "xml.html-entity", line: line, column: column,
+        "'&\(entityName);' is an HTML entity, which XML does not know; it was read as the character it stands for. Write the character itself (UTF-8), or a numeric reference"
+      )
+    }
+    return entity
+  }
+
+  fileprivate func doctype(externalID: String?, systemID: String?) {
+    guard externalID != nil || systemID != nil else { return }
+    diagnostics.add(
+      .warning, "xml.external-dtd", line: line, column: column,
+      "the document refers to an external DTD (\(systemID ?? externalID ?? "")); Drom never loads it: remove the <!DOCTYPE …> line"
+    )
+  }
+
+  fileprivate func libxmlError(_ error: xmlError) {
+    guard !stopped else { return }
+    let level = error.level
+    let reason = error.message.map { String(cString: $0) }?
+      .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown problem"
+    let at = (line: Int(error.line), column: Int(error.int2))
+    let code = Int(error.code)
+    switch code {
+    case Int(XML_ERR_UNDECLARED_ENTITY.rawValue), Int(XML_WAR_UNDECLARED_ENTITY.rawValue):
+      let entityName = error.str1.map { String(cString: $0) } ?? reason
+      diagnostics.add(
+        .error, "xml.undefined-entity", line: at.line, column: at.column,
+        "the entity '&\(entityName);' is not defined: write the character itself, or '&amp;' for an ampersand"
+      )
+    case Int(XML_ERR_DOCUMENT_EMPTY.rawValue):
+      diagnostics.add(
+        .error, "feed.empty", line: at.line, column: at.column,
+        "the document is empty: publish a feed with a root <feed> (Atom) or <rss> element")
+    case Int(XML_ERR_UNKNOWN_ENCODING.rawValue), Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue),
+      Int(XML_I18N_CONV_FAILED.rawValue), Int(XML_ERR_INVALID_ENCODING.rawValue):
+      diagnostics.add(
+        .error, "xml.encoding", line: at.line, column: at.column,
+        "the text cannot be read in the declared character encoding (\(reason)): save the feed as UTF-8 and declare <?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      )
+    default:
+      if reason.contains("not proper UTF-8") || reason.contains("encoding") {
+        diagnostics.add(
+          .error, "xml.encoding", line: at.line, column: at.column,
+          "the text cannot be read in the declared character encoding (\(reason)): save the feed as UTF-8 and declare <?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        )
+      } else if level == XML_ERR_WARNING {
+        return
+      } else {
+        diagnostics.add(
+          .error, "xml.malformed", line: at.line, column: at.column,
+          "the feed is not well-formed XML: \(reason). Every tag must be closed, and '&' written as '&amp;'"
+        )
+      }
+    }
+    if level == XML_ERR_FATAL { stopped = true }
+  }
+
+  // MARK: - libxml2 callbacks
+
+  private static func parser(_ userData: UnsafeMutableRawPointer?) -> XMLStreamParser {
+    Unmanaged<XMLStreamParser>.fromOpaque(userData!).takeUnretainedValue()
+  }
+
+  private func installHandlers() {
+    handler.initialized = XML_SAX2_MAGIC
+    handler.startElementNs = { userData, local, _, uri, _, _, attributeCount, _, attributes in
+      XMLStreamParser.parser(userData).startElement(
+        local: local, uri: uri, attributeCount: Int(attributeCount), attributes: attributes)
+    }
+    handler.endElementNs = { userData, _, _, _ in
+      XMLStreamParser.parser(userData).endElement()
+    }
+    handler.characters = { userData, bytes, count in
+      XMLStreamParser.parser(userData).characters(bytes, count: Int(count))
+    }
+    handler.cdataBlock = { userData, bytes, count in
+      XMLStreamParser.parser(userData).characters(bytes, count: Int(count))
+    }
+    handler.entityDecl = { userData, entityName, _, _, _, _ in
+      XMLStreamParser.parser(userData).entityDeclared(
+        entityName.map { String(cString: $0) } ?? "")
+    }
+    handler.getEntity = { userData, entityName in
+      guard let entityName else { return nil }
+      return XMLStreamParser.parser(userData).entity(String(cString: entityName))
+    }
+    handler.unparsedEntityDecl = { userData, entityName, _, _, _ in
+      XMLStreamParser.parser(userData).entityDeclared(
+        entityName.map { String(cString: $0) } ?? "")
+    }
+    handler.getParameterEntity = { _, _ in nil }
+    handler.internalSubset = { userData, _, externalID, systemID in
+      XMLStreamParser.parser(userData).doctype(
+        externalID: externalID.map { String(cString: $0) },
+        systemID: systemID.map { String(cString: $0) })
+    }
+    handler.externalSubset = { _, _, _, _ in }
+    handler.resolveEntity = { _, _, _ in nil }
+    handler.serror = { userData, error in
+      guard let error else { return }
+      XMLStreamParser.parser(userData).libxmlError(error.pointee)
+    }
+  }
+}

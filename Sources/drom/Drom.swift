@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Drom: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "drom",
+    abstract: "A federated directory of good practices against discrimination in the labour market.",
+    version: DromVersion.current,
+    subcommands: [Validate.self, Inspect.self]
+  )
+}
+
+enum DromVersion {
+  static let current = "0.1.0"
+}
