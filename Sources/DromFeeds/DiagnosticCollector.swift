@@ -9,7 +9,9 @@ final class DiagnosticCollector {
     self.file = file
   }
 
-  func add(_ severity: Diagnostic.Severity, _ code: String, line: Int, column: Int = 1, _ message: String) {
+  func add(
+    _ severity: Diagnostic.Severity, _ code: String, line: Int, column: Int = 1, _ message: String
+  ) {
     diagnostics.append(
       Diagnostic(
         location: SourceLocation(file: file, line: max(line, 1), column: max(column, 1)),

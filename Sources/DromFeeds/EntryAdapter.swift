@@ -28,9 +28,13 @@ enum EntryAdapter {
     var links: [Link] = []
     for link in atom.links {
       guard let href = link.href else { continue }
-      if let resolved = checkedLink(href, base: link.node.base ?? base, at: link.node, context: context) {
+      if let resolved = checkedLink(
+        href, base: link.node.base ?? base, at: link.node, context: context)
+      {
         links.append(
-          Link(href: resolved, rel: link.rel, type: link.type, hreflang: link.hreflang, title: link.title))
+          Link(
+            href: resolved, rel: link.rel, type: link.type, hreflang: link.hreflang,
+            title: link.title))
       }
     }
     let entry = start(
@@ -52,7 +56,9 @@ enum EntryAdapter {
       entry.summary = plainText(summary.type, summary.value, base: node.base).nilIfEmpty
     }
     if let content = atom.content, content.src == nil {
-      entry.content = richText(content.text.type, content.text.value, base: node.base ?? base, label: label, node: content.text.node, context: context)
+      entry.content = richText(
+        content.text.type, content.text.value, base: node.base ?? base, label: label,
+        node: content.text.node, context: context)
     }
     entry.authors = atom.authors.compactMap { person in
       person.name.map { Author(name: $0, uri: person.uri, email: person.email) }
@@ -62,7 +68,8 @@ enum EntryAdapter {
       category.term.map { Category(term: $0, scheme: category.scheme, label: category.label) }
     }
     entry.rights = atom.rights.map { plainText($0.type, $0.value, base: nil) }
-    entry.language = ProfileAdapter.language(node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+    entry.language = ProfileAdapter.language(
+      node.lang ?? context.feedLanguage, label: label, at: node, context: context)
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
@@ -78,7 +85,8 @@ enum EntryAdapter {
     let title = item.title.map { plainText("html", $0, base: nil) }
     guard
       var entry = start(
-        id: item.guid?.value, title: title, link: link, node: node, number: number, context: context)
+        id: item.guid?.value, title: title, link: link, node: node, number: number, context: context
+      )
     else { return nil }
     let label = entryLabel(number, entry.title)
     if let link { entry.links.append(Link(href: link)) }
@@ -98,14 +106,17 @@ enum EntryAdapter {
         "\(label) has no <pubDate>: add <pubDate>Tue, 10 Mar 2026 09:00:00 +0100</pubDate>")
     }
     entry.updated = entry.published
-    applyRSSText(description: item.description, encoded: item.contentEncoded, to: &entry, base: base, label: label, node: node, context: context)
+    applyRSSText(
+      description: item.description, encoded: item.contentEncoded, to: &entry, base: base,
+      label: label, node: node, context: context)
     entry.authors = (item.dublinCore.creators + [item.author].compactMap { $0 }).map(author(from:))
     entry.categories =
       item.categories.map { Category(term: $0.value, scheme: $0.domain) }
       + item.dublinCore.subjects.map { Category(term: $0) }
     entry.rights = item.dublinCore.rights
     entry.language = ProfileAdapter.language(
-      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node,
+      context: context)
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
@@ -129,12 +140,15 @@ enum EntryAdapter {
         "entry.no-date", at: node,
         "\(label) has no <dc:date>: add <dc:date>2026-03-10T09:00:00+01:00</dc:date>")
     }
-    applyRSSText(description: item.description, encoded: item.contentEncoded, to: &entry, base: base, label: label, node: node, context: context)
+    applyRSSText(
+      description: item.description, encoded: item.contentEncoded, to: &entry, base: base,
+      label: label, node: node, context: context)
     entry.authors = item.dublinCore.creators.map(author(from:))
     entry.categories = item.dublinCore.subjects.map { Category(term: $0) }
     entry.rights = item.dublinCore.rights
     entry.language = ProfileAdapter.language(
-      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+      item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node,
+      context: context)
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
@@ -148,7 +162,8 @@ enum EntryAdapter {
     guard let title, !title.isEmpty else {
       context.diagnostics.error(
         "entry.no-title", at: node,
-        "entry \(number) has no title, so it was left out: add <title>…</title> with the practice's name")
+        "entry \(number) has no title, so it was left out: add <title>…</title> with the practice's name"
+      )
       return nil
     }
     let label = entryLabel(number, title)
@@ -176,13 +191,15 @@ enum EntryAdapter {
       let summary = HTMLSanitizer.sanitize(description, base: base)
       entry.summary = summary.text.nilIfEmpty
       if encoded == nil {
-        entry.content = richText("html", description, base: base, label: label, node: node, context: context)
+        entry.content = richText(
+          "html", description, base: base, label: label, node: node, context: context)
       } else {
         reportRemoved(summary.removed, label: label, node: node, context: context)
       }
     }
     if let encoded, !encoded.isEmpty {
-      entry.content = richText("html", encoded, base: base, label: label, node: node, context: context)
+      entry.content = richText(
+        "html", encoded, base: base, label: label, node: node, context: context)
     }
   }
 
@@ -212,7 +229,8 @@ enum EntryAdapter {
       result = HTMLSanitizer.sanitize(value, base: base)
     default:
       let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
-      result = .init(html: HTMLEscaping.escape(text), text: HTMLSanitizer.collapseWhitespace(text), removed: [])
+      result = .init(
+        html: HTMLEscaping.escape(text), text: HTMLSanitizer.collapseWhitespace(text), removed: [])
     }
     reportRemoved(result.removed, label: label, node: node, context: context)
     guard !result.text.isEmpty || !result.html.isEmpty else { return nil }

@@ -54,7 +54,9 @@ enum FeedDates {
     var second = 0.0
     var offset: Int? = 0
     if scanner.atEnd {
-      return make(year, month, day, 0, 0, 0, offset: 0, repairs: ["a date without a time (read as midnight UTC)"])
+      return make(
+        year, month, day, 0, 0, 0, offset: 0,
+        repairs: ["a date without a time (read as midnight UTC)"])
     }
     if scanner.take(UInt8(ascii: "T")) || scanner.take(UInt8(ascii: "t")) {
     } else if scanner.take(UInt8(ascii: " ")) {
@@ -150,7 +152,9 @@ enum FeedDates {
 
   private static func month(named word: String) -> Int? {
     let prefix = word.prefix(3).lowercased()
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    let months = [
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
     guard word.count >= 3, let index = months.firstIndex(of: prefix) else { return nil }
     return index + 1
   }
@@ -280,7 +284,8 @@ private struct ByteScanner {
 
   /// `+HH:MM`, `+HHMM` or `+HH`, as seconds east of UTC.
   mutating func numericOffset() -> Int? {
-    guard index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+    guard index < bytes.count,
+      bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
     else { return nil }
     let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
     let start = index
@@ -301,7 +306,9 @@ private struct ByteScanner {
 
   func peekWord() -> String? {
     var end = index
-    while end < bytes.count, (0x41...0x5A).contains(bytes[end]) || (0x61...0x7A).contains(bytes[end]) {
+    while end < bytes.count,
+      (0x41...0x5A).contains(bytes[end]) || (0x61...0x7A).contains(bytes[end])
+    {
       end += 1
     }
     return end == index ? nil : String(decoding: bytes[index..<end], as: UTF8.self)

@@ -21,7 +21,8 @@ public final class FeedReader {
   private let splitter: FeedSplitter
   private let parser: XMLStreamParser
 
-  public init(file: String, options: FeedReadOptions = .init(), onEntry: @escaping (Entry) -> Void) {
+  public init(file: String, options: FeedReadOptions = .init(), onEntry: @escaping (Entry) -> Void)
+  {
     let diagnostics = DiagnosticCollector(file: file)
     splitter = FeedSplitter(
       context: AdapterContext(diagnostics: diagnostics, options: options), onEntry: onEntry)
@@ -34,19 +35,24 @@ public final class FeedReader {
     parser.push(bytes)
   }
 
+  /// True once the document was refused (a limit, hostile markup, not XML): the rest of it
+  /// need not be read or downloaded.
+  public var isStopped: Bool { parser.stopped || splitter.rejected }
+
   public func push(_ data: Data) {
     parser.push(data)
   }
 
   public func finish() -> FeedReadResult {
     parser.finish()
-    splitter.finish()
+    splitter.finish(documentStopped: parser.stopped)
     let diagnostics = splitter.context.diagnostics.diagnostics
     let rejected =
       splitter.rejected
       || diagnostics.contains {
         $0.severity == .error
-          && ($0.code.hasPrefix("xml.") || $0.code.hasPrefix("limit.") || $0.code.hasPrefix("feed."))
+          && ($0.code.hasPrefix("xml.") || $0.code.hasPrefix("limit.")
+            || $0.code.hasPrefix("feed."))
       }
     return FeedReadResult(
       feed: splitter.head, diagnostics: diagnostics.sorted(by: Self.documentOrder),
@@ -140,7 +146,7 @@ final class FeedSplitter: XMLSplitSink {
         .error, "feed.unknown-format", line: line, column: column,
         "the document's root element is <\(name.local)>\(name.namespace.isEmpty ? "" : " in \(name.namespace)"), not a feed: Drom reads Atom (<feed xmlns=\"http://www.w3.org/2005/Atom\">), RSS 2.0 (<rss version=\"2.0\">) and RSS 1.0"
       )
-      return .skip
+      return .reject
     }
     head = FeedDocument(format: format ?? .atom10)
     head.language = lang.flatMap(LanguageTag.init)
@@ -161,7 +167,8 @@ final class FeedSplitter: XMLSplitSink {
       adapt { EntryAdapter.entry(from: RSSItem(node), number: $0, context: context) }
     case (NS.rss10, "item") where format == .rss10, (NS.rss090, "item") where format == .rss10:
       adapt {
-        EntryAdapter.entry(from: RDFItem(node, namespace: node.name.namespace), number: $0, context: context)
+        EntryAdapter.entry(
+          from: RDFItem(node, namespace: node.name.namespace), number: $0, context: context)
       }
     case (NS.rss10, "channel"), (NS.rss090, "channel"):
       rdfNamespace = node.name.namespace
@@ -177,11 +184,12 @@ final class FeedSplitter: XMLSplitSink {
 
   func close(container: QName, depth: Int) {}
 
-  func finish() {
-    guard !rejected, format != nil, head.title == nil else { return }
+  func finish(documentStopped: Bool) {
+    guard !rejected, !documentStopped, format != nil, head.title == nil else { return }
     context.diagnostics.add(
       .warning, "feed.no-title", line: rootLine,
-      "the feed has no title: add <title> with your organisation's name, which Drom shows on the sources page")
+      "the feed has no title: add <title> with your organisation's name, which Drom shows on the sources page"
+    )
   }
 
   private func adapt(_ make: (Int) -> Entry?) {
@@ -212,8 +220,10 @@ final class FeedSplitter: XMLSplitSink {
 
   private func atomMetadata(_ node: XMLNode) {
     switch node.name.local {
-    case "title": head.title = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
-    case "subtitle": head.subtitle = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
+    case "title":
+      head.title = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
+    case "subtitle":
+      head.subtitle = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
     case "id": head.id = node.trimmedText
     case "updated": head.updated = node.trimmedText.flatMap { FeedDates.rfc3339($0)?.date }
     case "generator": head.generator = node.trimmedText
@@ -221,7 +231,8 @@ final class FeedSplitter: XMLSplitSink {
       let link = AtomLink(node)
       if let href = link.href {
         head.links.append(
-          Link(href: URLResolver.resolve(href, against: node.base ?? context.options.documentURL),
+          Link(
+            href: URLResolver.resolve(href, against: node.base ?? context.options.documentURL),
             rel: link.rel, type: link.type, hreflang: link.hreflang, title: link.title))
       }
     case "author":
@@ -236,7 +247,8 @@ final class FeedSplitter: XMLSplitSink {
   private func rssMetadata(_ node: XMLNode) {
     switch node.name.local {
     case RSSChannelField.title: head.title = node.trimmedText
-    case RSSChannelField.description: head.subtitle = node.trimmedText.map { EntryAdapter.plainText("html", $0, base: nil) }
+    case RSSChannelField.description:
+      head.subtitle = node.trimmedText.map { EntryAdapter.plainText("html", $0, base: nil) }
     case RSSChannelField.link:
       if let href = node.trimmedText {
         head.links.append(Link(href: href))
@@ -246,7 +258,8 @@ final class FeedSplitter: XMLSplitSink {
       context.feedLanguage = node.trimmedText
       head.language = node.trimmedText.flatMap(LanguageTag.init)
     case RSSChannelField.lastBuildDate, RSSChannelField.pubDate:
-      head.updated = head.updated ?? node.trimmedText.flatMap { FeedDates.parse($0, expecting: .rfc822)?.date }
+      head.updated =
+        head.updated ?? node.trimmedText.flatMap { FeedDates.parse($0, expecting: .rfc822)?.date }
     case RSSChannelField.generator: head.generator = node.trimmedText
     default: break
     }

@@ -1,5 +1,6 @@
 import CLibXML2
 import DromModel
+import Foundation
 
 /// Makes partner HTML safe to show: an allowlist over libxml2's HTML parser.
 ///
@@ -125,7 +126,9 @@ public enum HTMLSanitizer {
       let isBlock = HTMLSanitizer.blocks.contains(name)
       if isBlock { text += " " }
       let outputName = HTMLSanitizer.headings[name] ?? name
-      guard let allowedAttributes = HTMLSanitizer.allowed[name] ?? (HTMLSanitizer.headings[name] != nil ? [] : nil)
+      guard
+        let allowedAttributes = HTMLSanitizer.allowed[name]
+          ?? (HTMLSanitizer.headings[name] != nil ? [] : nil)
       else {
         // Unknown or presentational (div, span, font): keep what is inside.
         checkAttributes(node, allowed: [])
@@ -160,7 +163,9 @@ public enum HTMLSanitizer {
 
     /// The attributes to keep; notes event handlers and styles that were removed.
     @discardableResult
-    private mutating func checkAttributes(_ node: xmlNodePtr, allowed: Set<String>) -> [(String, String)] {
+    private mutating func checkAttributes(_ node: xmlNodePtr, allowed: Set<String>) -> [(
+      String, String
+    )] {
       var kept: [(String, String)] = []
       var attribute = node.pointee.properties
       while let current = attribute {
@@ -216,5 +221,3 @@ public enum HTMLSanitizer {
     }
   }
 }
-
-import Foundation

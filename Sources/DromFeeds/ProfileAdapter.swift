@@ -52,7 +52,8 @@ enum ProfileAdapter {
       }
     case .law:
       entry.legal = legal(entry.identifiers, jurisdiction: drom.jurisdiction, context: context)
-      if entry.legal?.eli == nil, entry.legal?.celex == nil, entry.legal?.nationalIdentifier == nil {
+      if entry.legal?.eli == nil, entry.legal?.celex == nil, entry.legal?.nationalIdentifier == nil
+      {
         context.diagnostics.warning(
           "law.no-identifier", at: node,
           "\(label) is a law or policy without an identifier: add <dcterms:identifier> with its ELI address (http://data.europa.eu/eli/…), CELEX:… number or national reference"
@@ -115,7 +116,8 @@ enum ProfileAdapter {
     guard let tag = LanguageTag(raw) else {
       context.diagnostics.warning(
         "entry.bad-language", at: node,
-        "\(label): '\(raw)' is not a language tag: use a BCP 47 tag such as 'sv', 'nl-BE' or 'sr-Latn'")
+        "\(label): '\(raw)' is not a language tag: use a BCP 47 tag such as 'sv', 'nl-BE' or 'sr-Latn'"
+      )
       return nil
     }
     return tag
@@ -135,7 +137,8 @@ enum ProfileAdapter {
       } else {
         context.diagnostics.warning(
           "entry.bad-country", at: raw.node,
-          "\(label): '\(country)' is not an ISO 3166-1 country code: use two letters such as BE, SE, RS, GR")
+          "\(label): '\(country)' is not an ISO 3166-1 country code: use two letters such as BE, SE, RS, GR"
+        )
       }
     }
     if place.lau != nil {

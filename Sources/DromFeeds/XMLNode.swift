@@ -1,3 +1,5 @@
+import Foundation
+
 /// A qualified XML name: namespace URI (empty for none) and local name.
 struct QName: Hashable, Sendable {
   var namespace: String
@@ -109,5 +111,3 @@ final class XMLNode {
     out += "</" + name.local + ">"
   }
 }
-
-import Foundation

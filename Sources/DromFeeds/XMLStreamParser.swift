@@ -10,6 +10,8 @@ enum SplitDecision {
   case subtree
   /// An element to pass over, with everything inside it.
   case skip
+  /// Stop reading: the sink has said why in a diagnostic.
+  case reject
 }
 
 /// Receives what the stream parser splits off the document.
@@ -100,13 +102,18 @@ final class XMLStreamParser {
   func finish() {
     guard !stopped else { return }
     if context == nil {
-      diagnostics.add(.error, "feed.empty", line: 1, "the document is empty: publish a feed with a root <feed> (Atom) or <rss> element")
+      diagnostics.add(
+        .error, "feed.empty", line: 1,
+        "the document is empty: publish a feed with a root <feed> (Atom) or <rss> element")
       stopped = true
       return
     }
     parse(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
     if !sawRootElement && !diagnostics.diagnostics.hasErrors {
-      diagnostics.add(.error, "feed.empty", line: 1, "the document has no root element: publish a feed with a root <feed> (Atom) or <rss> element")
+      diagnostics.add(
+        .error, "feed.empty", line: 1,
+        "the document has no root element: publish a feed with a root <feed> (Atom) or <rss> element"
+      )
     }
   }
 
@@ -184,7 +191,8 @@ final class XMLStreamParser {
     if attributeCount > limits.maxAttributes {
       stop(
         .error, "limit.attributes",
-        "an element has \(attributeCount) attributes, more than the \(limits.maxAttributes) allowed")
+        "an element has \(attributeCount) attributes, more than the \(limits.maxAttributes) allowed"
+      )
       return
     }
     textRunBytes = 0
@@ -239,6 +247,9 @@ final class XMLStreamParser {
       frames.append(.subtree)
     case .skip:
       frames.append(.skip)
+    case .reject:
+      stopped = true
+      if let context { xmlStopParser(context) }
     }
   }
 
@@ -277,7 +288,8 @@ final class XMLStreamParser {
 
   private func flushText(into node: XMLNode) {
     guard !pendingText.isEmpty else { return }
-    node.children.append(.text(TextRepair.decode(pendingText, diagnostics: diagnostics, line: line)))
+    node.children.append(
+      .text(TextRepair.decode(pendingText, diagnostics: diagnostics, line: line)))
     pendingText.removeAll(keepingCapacity: true)
   }
 
@@ -310,7 +322,8 @@ final class XMLStreamParser {
   fileprivate func libxmlError(_ error: xmlError) {
     guard !stopped else { return }
     let level = error.level
-    let reason = error.message.map { String(cString: $0) }?
+    let reason =
+      error.message.map { String(cString: $0) }?
       .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown problem"
     let at = (line: Int(error.line), column: Int(error.int2))
     let code = Int(error.code)

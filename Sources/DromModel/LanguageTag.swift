@@ -1,3 +1,5 @@
+import Foundation
+
 /// A BCP 47 language tag in its canonical case: `sr-Latn`, `en-GB`, `de`.
 ///
 /// Only the case conventions of RFC 5646 §2.1.1 are applied (language lowercase, script title
@@ -52,5 +54,3 @@ public struct LanguageTag: Codable, Hashable, Sendable, Comparable, CustomString
 
   public static func < (lhs: LanguageTag, rhs: LanguageTag) -> Bool { lhs.value < rhs.value }
 }
-
-import Foundation

@@ -4,7 +4,8 @@ import ArgumentParser
 struct Drom: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "drom",
-    abstract: "A federated directory of good practices against discrimination in the labour market.",
+    abstract:
+      "A federated directory of good practices against discrimination in the labour market.",
     version: DromVersion.current,
     subcommands: [Validate.self, Inspect.self]
   )

@@ -15,7 +15,9 @@ enum FeedInput {
       }
       return reader.finish()
     }
-    if let scheme = input.split(separator: ":").first, ["http", "https"].contains(scheme.lowercased()) {
+    if let scheme = input.split(separator: ":").first,
+      ["http", "https"].contains(scheme.lowercased())
+    {
       return try RemoteFeed.read(input, options: options, onEntry: onEntry)
     }
     guard FileManager.default.isReadableFile(atPath: input) else {

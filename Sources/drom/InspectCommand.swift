@@ -8,7 +8,9 @@ struct Inspect: AsyncParsableCommand {
     abstract: "Print the entries of a feed as Drom understood them.",
     discussion: "JSON output has sorted keys and ISO 8601 dates, so it diffs well.")
 
-  @Argument(help: ArgumentHelp("A feed file or http(s) URL; '-' reads standard input.", valueName: "file|url"))
+  @Argument(
+    help: ArgumentHelp(
+      "A feed file or http(s) URL; '-' reads standard input.", valueName: "file|url"))
   var input: String
 
   @Option(help: "Output format: text or json.")
@@ -18,7 +20,9 @@ struct Inspect: AsyncParsableCommand {
 
   func run() async throws {
     var entries: [Entry] = []
-    var result = try FeedInput.read(input, options: try reading.readOptions()) { entries.append($0) }
+    var result = try FeedInput.read(input, options: try reading.readOptions()) {
+      entries.append($0)
+    }
     result.feed.entries = entries
     switch format {
     case .json:
@@ -31,16 +35,21 @@ struct Inspect: AsyncParsableCommand {
 
   private func printText(_ result: FeedReadResult) {
     let feed = result.feed
-    print("\(feed.title ?? "(untitled feed)") — \(feed.format.rawValue), \(feed.entries.count) entries\(feed.isComplete ? ", complete" : "")")
+    print(
+      "\(feed.title ?? "(untitled feed)") — \(feed.format.rawValue), \(feed.entries.count) entries\(feed.isComplete ? ", complete" : "")"
+    )
     for entry in feed.entries {
       print("")
       print("[\(entry.kind.rawValue)] \(entry.title)\(entry.language.map { "  (\($0))" } ?? "")")
       print("  id: \(entry.id)\(entry.idIsDerived ? " (derived)" : "")")
       if let link = entry.canonicalLink { print("  link: \(link)") }
-      let places = entry.places.map { [$0.name, $0.country].compactMap { $0 }.joined(separator: ", ") }
+      let places = entry.places.map {
+        [$0.name, $0.country].compactMap { $0 }.joined(separator: ", ")
+      }
       if !places.isEmpty { print("  places: \(places.joined(separator: "; "))") }
       if !entry.categories.isEmpty {
-        print("  categories: \(entry.categories.map { $0.label ?? $0.term }.joined(separator: ", "))")
+        print(
+          "  categories: \(entry.categories.map { $0.label ?? $0.term }.joined(separator: ", "))")
       }
       if let summary = entry.summary ?? entry.content?.text {
         print("  " + (summary.count > 160 ? String(summary.prefix(157)) + "…" : summary))

@@ -12,7 +12,9 @@ struct Validate: AsyncParsableCommand {
       in docs/diagnostics.md.
       """)
 
-  @Argument(help: ArgumentHelp("Feed files or http(s) URLs; '-' reads standard input.", valueName: "file|url"))
+  @Argument(
+    help: ArgumentHelp(
+      "Feed files or http(s) URLs; '-' reads standard input.", valueName: "file|url"))
   var inputs: [String]
 
   @Option(help: "Output format: text or json.")
@@ -36,7 +38,9 @@ struct Validate: AsyncParsableCommand {
     case .json: try JSONOutput.print(summary)
     case .text:
       if reports.count > 1 {
-        print("\(reports.count) feeds: \(summary.entries) entries, \(summary.errors) errors, \(summary.warnings) warnings")
+        print(
+          "\(reports.count) feeds: \(summary.entries) entries, \(summary.errors) errors, \(summary.warnings) warnings"
+        )
       }
     }
     if summary.errors > 0 { throw ExitCode(1) }
@@ -84,11 +88,15 @@ struct FeedReport: Encodable {
   func printText() {
     for diagnostic in diagnostics { print(diagnostic.compilerStyle) }
     if rejected {
-      print("\(file): rejected, \(errors) \(plural(errors, "error")): nothing from this feed would be harvested")
+      print(
+        "\(file): rejected, \(errors) \(plural(errors, "error")): nothing from this feed would be harvested"
+      )
       return
     }
-    let byKind = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    let byLanguage = languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    let byKind = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+      separator: ", ")
+    let byLanguage = languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+      separator: ", ")
     var line = "\(file): \(format ?? "feed"), \(entries) \(plural(entries, "entry", "entries"))"
     if !byKind.isEmpty { line += " (\(byKind); \(byLanguage))" }
     if deletedEntries > 0 { line += ", \(deletedEntries) deleted" }

@@ -44,7 +44,8 @@ struct RSSItem {
       category.trimmedText.map { RSSCategory(value: $0, domain: category.attribute("domain")) }
     }
     enclosures = node.all("", "enclosure").map {
-      RSSEnclosure(url: $0.attribute("url"), length: $0.attribute("length"), type: $0.attribute("type"))
+      RSSEnclosure(
+        url: $0.attribute("url"), length: $0.attribute("length"), type: $0.attribute("type"))
     }
     guid = node.first("", "guid").flatMap { guid in
       guid.trimmedText.map {
