@@ -17,6 +17,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // Debian's libxml2, with the ICU clash defused in shim.h.
@@ -34,10 +37,28 @@ let package = Package(
       ],
       swiftSettings: strictness
     ),
+    .target(
+      name: "DromStore",
+      dependencies: [
+        "DromModel",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictness
+    ),
+    .target(
+      name: "DromHarvest",
+      dependencies: [
+        "DromModel", "DromFeeds", "DromStore",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness
+    ),
     .executableTarget(
       name: "drom",
       dependencies: [
-        "DromModel", "DromFeeds",
+        "DromModel", "DromFeeds", "DromStore", "DromHarvest",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -49,8 +70,19 @@ let package = Package(
       swiftSettings: strictness
     ),
     .testTarget(
+      name: "DromHarvestTests",
+      dependencies: [
+        "DromHarvest", "DromStore", "DromFeeds", "DromModel",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      swiftSettings: strictness
+    ),
+    .testTarget(
       name: "DromCLITests",
       dependencies: ["DromModel"],
+      exclude: ["Golden"],
       swiftSettings: strictness
     ),
   ]

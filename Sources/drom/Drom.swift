@@ -7,7 +7,9 @@ struct Drom: AsyncParsableCommand {
     abstract:
       "A federated directory of good practices against discrimination in the labour market.",
     version: DromVersion.current,
-    subcommands: [Validate.self, Inspect.self]
+    subcommands: [
+      Validate.self, Inspect.self, Harvest.self, Search.self, Report.self, Sources.self,
+    ]
   )
 }
 

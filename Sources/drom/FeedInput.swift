@@ -7,7 +7,7 @@ import Foundation
 enum FeedInput {
   static func read(
     _ input: String, options: FeedReadOptions, onEntry: @escaping (Entry) -> Void
-  ) throws -> FeedReadResult {
+  ) async throws -> FeedReadResult {
     if input == "-" {
       let reader = FeedReader(file: "<stdin>", options: options, onEntry: onEntry)
       while let chunk = try FileHandle.standardInput.read(upToCount: 256 << 10), !chunk.isEmpty {
@@ -18,7 +18,7 @@ enum FeedInput {
     if let scheme = input.split(separator: ":").first,
       ["http", "https"].contains(scheme.lowercased())
     {
-      return try RemoteFeed.read(input, options: options, onEntry: onEntry)
+      return try await RemoteFeed.read(input, options: options, onEntry: onEntry)
     }
     guard FileManager.default.isReadableFile(atPath: input) else {
       throw ValidationError("cannot read '\(input)': no such file, or not readable")

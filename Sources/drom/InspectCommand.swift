@@ -20,7 +20,7 @@ struct Inspect: AsyncParsableCommand {
 
   func run() async throws {
     var entries: [Entry] = []
-    var result = try FeedInput.read(input, options: try reading.readOptions()) {
+    var result = try await FeedInput.read(input, options: try reading.readOptions()) {
       entries.append($0)
     }
     result.feed.entries = entries

@@ -26,7 +26,7 @@ struct Validate: AsyncParsableCommand {
     var reports: [FeedReport] = []
     for input in inputs {
       var report = FeedReport(file: input)
-      let result = try FeedInput.read(input, options: try reading.readOptions()) { entry in
+      let result = try await FeedInput.read(input, options: try reading.readOptions()) { entry in
         report.count(entry)
       }
       report.finish(with: result)

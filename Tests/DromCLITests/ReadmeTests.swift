@@ -11,7 +11,10 @@ struct ReadmeTests {
     let block = list.components(separatedBy: "\n\n").first ?? ""
     return block.split(separator: "\n").compactMap { line in
       let trimmed = line.trimmingCharacters(in: .whitespaces)
-      guard line.hasPrefix("  "), let word = trimmed.split(separator: " ").first else { return nil }
+      // Subcommands sit two spaces in; deeper lines continue a wrapped abstract.
+      guard line.hasPrefix("  "), !line.hasPrefix("   "),
+        let word = trimmed.split(separator: " ").first
+      else { return nil }
       return String(word)
     }.filter { $0 != "help" && !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0 == "-" } }
   }

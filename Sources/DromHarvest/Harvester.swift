@@ -1,0 +1,141 @@
+import DromFeeds
+import DromModel
+import DromStore
+import Foundation
+import Logging
+
+/// What happened to each source in one run, as the progress display and the summary show it.
+public struct SourceHarvest: Sendable {
+  public var source: SourceDescription
+  public var record: HarvestRecord
+}
+
+public struct HarvestOptions: Sendable {
+  /// Fetches at once in all.
+  public var concurrency = 8
+  /// Fetches at once to one host.
+  public var perHost = 2
+  /// Fetch even sources that are backing off after failures.
+  public var ignoreBackoff = false
+  public var fetch = FetchPolicy()
+  public var parserLimits = ParserLimits()
+  public var backoff = Backoff()
+
+  public init() {}
+}
+
+/// Runs a harvest: every registered source fetched (concurrently, politely), read, and synced
+/// into the index in one transaction per source. A source that fails changes nothing already
+/// indexed from it; its failure is recorded and it backs off.
+public final class Harvester: Sendable {
+  let database: DromDatabase
+  let options: HarvestOptions
+  let logger: Logger
+
+  public init(database: DromDatabase, options: HarvestOptions = .init(), logger: Logger) {
+    self.database = database
+    self.options = options
+    self.logger = logger
+  }
+
+  public func run(
+    _ sources: [SourceDescription], now: @escaping @Sendable () -> Date = Date.init,
+    progress: @escaping @Sendable (SourceHarvest) -> Void = { _ in }
+  ) async throws -> [SourceHarvest] {
+    let states = try database.register(sources)
+    let fetcher = Fetcher(policy: options.fetch)
+    let limiter = HostLimiter(perHost: options.perHost)
+    var results: [SourceHarvest] = []
+    do {
+      try await withThrowingTaskGroup(of: SourceHarvest.self) { group in
+        var pending = states[...]
+        func startNext() {
+          guard let state = pending.popFirst() else { return }
+          group.addTask {
+            let host = URL(string: state.fetchURL)?.host ?? state.fetchURL
+            await limiter.acquire(host)
+            let result = await self.harvest(state, fetcher: fetcher, now: now)
+            await limiter.release(host)
+            return result
+          }
+        }
+        for _ in 0..<max(1, options.concurrency) { startNext() }
+        while let result = try await group.next() {
+          results.append(result)
+          progress(result)
+          startNext()
+        }
+      }
+    } catch {
+      try? await fetcher.shutdown()
+      throw error
+    }
+    try await fetcher.shutdown()
+    return results
+  }
+
+  func harvest(_ state: SourceState, fetcher: Fetcher, now: @Sendable () -> Date) async
+    -> SourceHarvest
+  {
+    let started = now()
+    var record = HarvestRecord(
+      sourceKey: state.description.key, sourceTitle: state.description.title, startedAt: started,
+      finishedAt: started, outcome: .failed)
+    if !options.ignoreBackoff, let next = state.nextAttemptAt, next > started {
+      record.outcome = .deferred
+      record.message =
+        "backing off after \(state.failures) failures until \(ISO8601DateFormatter().string(from: next))"
+      return SourceHarvest(source: state.description, record: record)
+    }
+    do {
+      switch try await fetcher.fetch(state) {
+      case .notModified(let status, let memory):
+        record.outcome = .notModified
+        record.httpStatus = status
+        record.finishedAt = now()
+        try database.recordHarvest(record, sourceID: state.id, memory: memory, nextAttemptAt: nil)
+      case .body(let data, let status, let charset, let finalURL, let memory):
+        record.httpStatus = status
+        record.bytes = data.count
+        var readOptions = FeedReadOptions(
+          limits: options.parserLimits, documentURL: finalURL.hasPrefix("file:") ? nil : finalURL,
+          charset: charset, now: started)
+        readOptions.now = started
+        let result = FeedReader.read(data, file: state.description.key, options: readOptions)
+        record.diagnostics = result.diagnostics
+        record.finishedAt = now()
+        if result.isRejected {
+          record.outcome = .rejected
+          record.message = result.diagnostics.first { $0.severity == .error }?.message
+          try fail(state, record: record)
+        } else {
+          record.outcome = .updated
+          record.counts = try database.sync(
+            source: state, pages: [result.feed], record: record, memory: memory, now: started)
+        }
+      }
+    } catch let error as FetchError {
+      record.message = error.description
+      record.httpStatus = error.httpStatus
+      record.finishedAt = now()
+      try? fail(state, record: record)
+    } catch {
+      record.message = "\(error)"
+      record.finishedAt = now()
+      try? fail(state, record: record)
+    }
+    logger.info(
+      "harvested",
+      metadata: [
+        "source": "\(state.description.key)", "outcome": "\(record.outcome.rawValue)",
+        "added": "\(record.counts.added)", "changed": "\(record.counts.changed)",
+        "deleted": "\(record.counts.deleted)",
+      ])
+    return SourceHarvest(source: state.description, record: record)
+  }
+
+  private func fail(_ state: SourceState, record: HarvestRecord) throws {
+    let next = options.backoff.nextAttempt(after: state.failures + 1, from: record.finishedAt)
+    try database.recordHarvest(record, sourceID: state.id, memory: nil, nextAttemptAt: next)
+  }
+}

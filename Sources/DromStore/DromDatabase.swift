@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+/// The SQLite index: one file, WAL mode, so the harvester writes while searches read.
+public final class DromDatabase: Sendable {
+  public let pool: DatabasePool
+  public let path: String
+
+  public enum OpenError: Error, CustomStringConvertible {
+    case noFTS5(sqliteVersion: String)
+
+    public var description: String {
+      switch self {
+      case .noFTS5(let version):
+        "this SQLite (\(version)) was built without FTS5, which Drom's search needs: install Debian's libsqlite3-0, which has it"
+      }
+    }
+  }
+
+  public init(path: String) throws {
+    self.path = path
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    pool = try DatabasePool(path: path, configuration: configuration)
+    try pool.read { db in
+      let hasFTS5 =
+        try Bool.fetchOne(db, sql: "SELECT sqlite_compileoption_used('ENABLE_FTS5')") ?? false
+      if !hasFTS5 {
+        throw OpenError.noFTS5(
+          sqliteVersion: try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?")
+      }
+    }
+    try Migrations.migrator.migrate(pool)
+  }
+}

@@ -1,0 +1,91 @@
+import GRDB
+
+/// The schema's history. Migrations are only ever appended, never edited: an index made by any
+/// earlier Drom opens and upgrades in place.
+enum Migrations {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: sources, entries, facets, harvests, full-text index") { db in
+      try db.create(table: "source") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("key", .text).notNull().unique()
+        t.column("title", .text)
+        t.column("feedURL", .text).notNull()
+        t.column("htmlURL", .text)
+        t.column("language", .text)
+        t.column("city", .text)
+        t.column("country", .text)
+        t.column("nuts", .text)
+        t.column("lau", .text)
+        t.column("lauYear", .integer)
+        t.column("organisation", .text)
+        t.column("allowPrivateAddress", .boolean).notNull().defaults(to: false)
+        // Fetch state: conditional GET validators, the last body's hash, remembered redirects.
+        t.column("etag", .text)
+        t.column("lastModified", .text)
+        t.column("bodyHash", .text)
+        t.column("permanentURL", .text)
+        t.column("failures", .integer).notNull().defaults(to: 0)
+        t.column("nextAttemptAt", .datetime)
+        t.column("lastAttemptAt", .datetime)
+        t.column("lastSuccessAt", .datetime)
+        t.column("feedTitle", .text)
+      }
+      try db.create(table: "entry") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.belongsTo("source", onDelete: .cascade).notNull()
+        t.column("entryID", .text).notNull()
+        t.column("kind", .text).notNull()
+        t.column("language", .text)
+        t.column("title", .text).notNull()
+        t.column("summary", .text)
+        t.column("contentText", .text)
+        t.column("link", .text)
+        t.column("published", .datetime)
+        t.column("updated", .datetime)
+        // The whole normalised entry, as `drom inspect` prints it.
+        t.column("data", .text).notNull()
+        t.column("dataHash", .text).notNull()
+        // Links the same practice published by several partners (canonical link or identifier).
+        t.column("clusterKey", .text).indexed()
+        t.column("firstSeen", .datetime).notNull()
+        t.column("lastChanged", .datetime).notNull()
+        t.uniqueKey(["sourceId", "entryID"])
+      }
+      try db.create(table: "entryFacet") { t in
+        t.belongsTo("entry", onDelete: .cascade).notNull()
+        t.column("facet", .text).notNull()
+        t.column("value", .text).notNull()
+        t.primaryKey(["entryId", "facet", "value"])
+      }
+      try db.create(
+        index: "entryFacet_on_facet_value", on: "entryFacet",
+        columns: ["facet", "value", "entryId"])
+      try db.create(virtualTable: "entryText", using: FTS5()) { t in
+        t.synchronize(withTable: "entry")
+        t.tokenizer = .unicode61(diacritics: .remove)
+        t.column("title")
+        t.column("summary")
+        t.column("contentText")
+      }
+      try db.create(table: "harvest") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.belongsTo("source", onDelete: .cascade).notNull()
+        t.column("startedAt", .datetime).notNull()
+        t.column("finishedAt", .datetime).notNull()
+        t.column("outcome", .text).notNull()
+        t.column("httpStatus", .integer)
+        t.column("bytes", .integer).notNull().defaults(to: 0)
+        t.column("added", .integer).notNull().defaults(to: 0)
+        t.column("changed", .integer).notNull().defaults(to: 0)
+        t.column("deleted", .integer).notNull().defaults(to: 0)
+        t.column("unchanged", .integer).notNull().defaults(to: 0)
+        t.column("message", .text)
+        t.column("diagnostics", .text).notNull().defaults(to: "[]")
+      }
+      try db.create(
+        index: "harvest_on_source_time", on: "harvest", columns: ["sourceId", "startedAt"])
+    }
+    return migrator
+  }
+}
