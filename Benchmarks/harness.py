@@ -34,13 +34,22 @@ def log(message: str) -> None:
 
 
 # MARK: - Measuring one child
+#
+# Peak memory comes from GNU time (Debian package `time`), not from this process's own wait4:
+# on Linux a child's ru_maxrss includes the high-water mark of the address space it had before
+# exec, and a child spawned from Python starts from Python's (tens of MB, growing as the harness
+# reads results). GNU time is small and forks the command itself, then reports the command's
+# ru_maxrss from its own wait4, so the figure is the command's alone. Wall time is measured here,
+# around the whole launch; time's own start-up (about a millisecond) is the same for every tool.
+
+TIME = "/usr/bin/time"
 
 
 @dataclass
 class Measurement:
     argv: list[str]
     wall_s: float
-    maxrss_kib: int  # ru_maxrss of this child alone (KiB on Linux)
+    maxrss_kib: int  # ru_maxrss of the command alone (KiB on Linux), via GNU time
     exit_code: int
     stdout: Optional[Path]
     stderr: Optional[Path]
@@ -55,64 +64,106 @@ class Measurement:
         return "\n".join(self.stderr.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _spawn(argv: Sequence[str], stdout: Optional[Path], stderr: Optional[Path], cwd: Optional[Path]) -> int:
+_rusage_files = 0
+
+
+def _rusage_file() -> Path:
+    global _rusage_files
+    _rusage_files += 1
+    directory = DATA / "out"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f".rusage-{os.getpid()}-{_rusage_files}"
+
+
+def _spawn(argv: Sequence[str], stdout: Optional[Path], stderr: Optional[Path],
+           rusage: Path) -> int:
     executable = shutil.which(argv[0]) if os.sep not in argv[0] else argv[0]
-    if not executable:
+    if not executable or not os.access(executable, os.X_OK):
         raise BenchmarkError(f"{argv[0]}: command not found")
+    if not os.access(TIME, os.X_OK):
+        raise BenchmarkError(f"{TIME} is missing: apt-get install -y time")
     actions = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0)]
     for fd, path in ((1, stdout), (2, stderr)):
         target = str(path) if path else "/dev/null"
         actions.append((os.POSIX_SPAWN_OPEN, fd, target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
-    if cwd is not None:  # posix_spawn has no chdir action before Python 3.13 on every libc
-        argv = ["/bin/sh", "-c", 'cd "$0" && exec "$@"', str(cwd), executable, *argv[1:]]
-        executable = "/bin/sh"
-    return os.posix_spawn(executable, list(argv), os.environ, file_actions=actions)
+    wrapped = [TIME, "--quiet", "--format=%M", f"--output={rusage}", executable, *argv[1:]]
+    return os.posix_spawn(TIME, wrapped, os.environ, file_actions=actions)
 
 
-def measure(
-    argv: Sequence[str], *, stdout: Optional[Path] = None, stderr: Optional[Path] = None,
-    cwd: Optional[Path] = None,
-) -> Measurement:
-    """Runs argv to completion: wall time, and peak RSS from wait4's rusage for this child only."""
+def _read_rusage(path: Path, argv: Sequence[str]) -> int:
+    try:
+        text = path.read_text().split()
+        path.unlink()
+        return int(text[-1])
+    except (OSError, ValueError, IndexError):
+        raise BenchmarkError(f"GNU time reported no peak memory for {' '.join(argv)}")
+
+
+def measure(argv: Sequence[str], *, stdout: Optional[Path] = None,
+            stderr: Optional[Path] = None) -> Measurement:
+    """Runs argv to completion: wall time, and the command's own peak RSS."""
+    rusage = _rusage_file()
     start = time.perf_counter()
-    pid = _spawn(argv, stdout, stderr, cwd)
-    _, status, usage = os.wait4(pid, 0)
+    pid = _spawn(argv, stdout, stderr, rusage)
+    _, status = os.waitpid(pid, 0)
     wall = time.perf_counter() - start
-    return Measurement(list(argv), wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), stdout, stderr)
+    return Measurement(list(argv), wall, _read_rusage(rusage, argv),
+                       os.waitstatus_to_exitcode(status), stdout, stderr)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 class Background:
-    """A long-running child (a server under load): start it, do the work, stop() it for its rusage."""
+    """A long-running command (a server under load): start it, do the work, then stop() it for
+    its wall time and peak RSS."""
 
     def __init__(self, argv: Sequence[str], *, stdout: Optional[Path] = None,
-                 stderr: Optional[Path] = None, cwd: Optional[Path] = None):
+                 stderr: Optional[Path] = None):
         self.argv = list(argv)
         self.stdout, self.stderr = stdout, stderr
+        self.rusage = _rusage_file()
         self.started = time.perf_counter()
-        self.pid = _spawn(argv, stdout, stderr, cwd)
+        self.pid = _spawn(argv, stdout, stderr, self.rusage)  # GNU time; the command is its child
+        self._status: Optional[int] = None  # wait status, once reaped
 
     def alive(self) -> bool:
-        pid, _ = os.waitpid(self.pid, os.WNOHANG)
-        return pid == 0
+        if self._status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self._status = status
+        return self._status is None
 
     def stop(self, sig: int = 15, timeout: float = 10) -> Measurement:
-        try:
-            os.kill(self.pid, sig)
-        except ProcessLookupError:
-            pass
+        for child in _children(self.pid):  # signal the command, so GNU time reports on it
+            try:
+                os.kill(child, sig)
+            except ProcessLookupError:
+                pass
         deadline = time.monotonic() + timeout
         while True:
-            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
-            if pid:
+            if not self.alive():
+                status = self._status
                 break
             if time.monotonic() > deadline:
-                os.kill(self.pid, 9)
-                _, status, usage = os.wait4(self.pid, 0)
+                for child in _children(self.pid):
+                    os.kill(child, 9)
+                _, status = os.waitpid(self.pid, 0)
                 break
             time.sleep(0.05)
         wall = time.perf_counter() - self.started
-        return Measurement(self.argv, wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
-                           self.stdout, self.stderr)
+        return Measurement(self.argv, wall, _read_rusage(self.rusage, self.argv),
+                           os.waitstatus_to_exitcode(status), self.stdout, self.stderr)
 
 
 # MARK: - A tool beside its peer
@@ -234,6 +285,8 @@ class Context:
         self._drom: Optional[Path] = None
         DATA.mkdir(parents=True, exist_ok=True)
         RESULTS.mkdir(parents=True, exist_ok=True)
+        if not os.access(TIME, os.X_OK):  # every measurement goes through GNU time
+            self.debian_tool("time", "time")
 
     # Drom itself
 

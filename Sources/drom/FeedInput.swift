@@ -21,7 +21,7 @@ enum FeedInput {
       return try await RemoteFeed.read(input, options: options, onEntry: onEntry)
     }
     guard FileManager.default.isReadableFile(atPath: input) else {
-      throw ValidationError("cannot read '\(input)': no such file, or not readable")
+      throw CommandFailure("cannot read '\(input)': no such file, or not readable")
     }
     return try FeedReader.stream(path: input, options: options, onEntry: onEntry)
   }
@@ -76,4 +76,11 @@ enum JSONOutput {
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))
   }
+}
+
+/// A failure of the work itself (a file or server that cannot be read), as opposed to a
+/// mistake in the command line: printed as `Error: …` with status 1, without the usage text.
+struct CommandFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
 }

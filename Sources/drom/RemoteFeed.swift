@@ -12,14 +12,14 @@ enum RemoteFeed {
     async throws -> FeedReadResult
   {
     let fetcher = Fetcher()
-    defer { Task { try? await fetcher.shutdown() } }
     let fetched: (Data, String?, String)
     do {
       fetched = try await fetcher.download(url)
-    } catch let error as FetchError {
-      throw ValidationError("cannot fetch '\(url)': \(error)")
+      try await fetcher.shutdown()
+    } catch {
+      try? await fetcher.shutdown()
+      throw CommandFailure("\(error)")
     }
-    try await fetcher.shutdown()
     var options = options
     options.charset = fetched.1
     options.documentURL = fetched.2
