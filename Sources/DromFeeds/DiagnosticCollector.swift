@@ -3,7 +3,23 @@ import DromModel
 /// Gathers the diagnostics of one document, all pointing into the same file.
 final class DiagnosticCollector {
   let file: String
-  private(set) var diagnostics: [Diagnostic] = []
+  /// Past this many of one code, further ones are counted, not kept: a feed of 30 000 posts
+  /// without a kind must not hold 30 000 identical notes in memory (or print them).
+  static let keptPerCode = 50
+  private var kept: [Diagnostic] = []
+  private var perCode: [String: Int] = [:]
+  private var suppressed: [String: (count: Int, severity: Diagnostic.Severity)] = [:]
+
+  /// Everything found, with one closing line per code that had more than were kept.
+  var diagnostics: [Diagnostic] {
+    kept
+      + suppressed.sorted { $0.key < $1.key }.map { code, more in
+        Diagnostic(
+          location: SourceLocation(file: file, line: kept.last(where: { $0.code == code })?.location.line ?? 1, column: 1),
+          severity: more.severity, code: code,
+          message: "… and \(more.count) more like the \(Self.keptPerCode) above")
+      }
+  }
 
   init(file: String) {
     self.file = file
@@ -12,11 +28,18 @@ final class DiagnosticCollector {
   func add(
     _ severity: Diagnostic.Severity, _ code: String, line: Int, column: Int = 1, _ message: String
   ) {
-    diagnostics.append(
+    perCode[code, default: 0] += 1
+    if perCode[code]! > Self.keptPerCode {
+      suppressed[code, default: (0, severity)].count += 1
+      return
+    }
+    kept.append(
       Diagnostic(
         location: SourceLocation(file: file, line: max(line, 1), column: max(column, 1)),
         severity: severity, code: code, message: message))
   }
+
+  func has(_ code: String) -> Bool { perCode[code] != nil }
 
   func error(_ code: String, at node: XMLNode, _ message: String) {
     add(.error, code, line: node.line, column: node.column, message)

@@ -38,12 +38,12 @@ public enum HTMLSanitizer {
     var writer = Writer(base: base)
     writer.walk(children: document.pointee.children)
     return Result(
-      html: writer.html.trimmingCharacters(in: .whitespacesAndNewlines),
+      html: TextScanning.trim(writer.html),
       text: collapseWhitespace(writer.text), removed: writer.removed)
   }
 
   static func collapseWhitespace(_ text: String) -> String {
-    text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    TextScanning.collapseWhitespace(text)
   }
 
   static let safeSchemes: Set<String> = ["http", "https", "mailto", "tel"]

@@ -8,7 +8,7 @@ enum TextRepair {
     guard bytes.contains(0xC2),
       text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) })
     else { return text }
-    if !diagnostics.diagnostics.contains(where: { $0.code == "feed.charset-repaired" }) {
+    if !diagnostics.has("feed.charset-repaired") {
       diagnostics.add(
         .warning, "feed.charset-repaired", line: line,
         "the text holds Windows-1252 characters (such as curly quotes or €) but the feed declares ISO-8859-1; they were read as Windows-1252. Declare encoding=\"windows-1252\", or better save the feed as UTF-8"

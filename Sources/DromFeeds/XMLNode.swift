@@ -80,7 +80,7 @@ final class XMLNode {
 
   /// The text with surrounding white space removed, or nil when that leaves nothing.
   var trimmedText: String? {
-    let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let value = TextScanning.trim(text)
     return value.isEmpty ? nil : value
   }
 
