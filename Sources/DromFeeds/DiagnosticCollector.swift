@@ -15,7 +15,8 @@ final class DiagnosticCollector {
     kept
       + suppressed.sorted { $0.key < $1.key }.map { code, more in
         Diagnostic(
-          location: SourceLocation(file: file, line: kept.last(where: { $0.code == code })?.location.line ?? 1, column: 1),
+          location: SourceLocation(
+            file: file, line: kept.last(where: { $0.code == code })?.location.line ?? 1, column: 1),
           severity: more.severity, code: code,
           message: "… and \(more.count) more like the \(Self.keptPerCode) above")
       }
