@@ -3,7 +3,7 @@ import Foundation
 
 /// Turns an xCard into a `Contact`, publishing a person only with valid recorded consent.
 enum ContactAdapter {
-  static func contact(_ card: XCard, label: String, context: AdapterContext) -> Contact? {
+  static func contact(_ card: XCard, label: EntryLabel, context: AdapterContext) -> Contact? {
     let kind = self.kind(of: card)
     var contact = Contact(
       kind: kind, formattedName: card.formattedName, organisation: card.organisation,

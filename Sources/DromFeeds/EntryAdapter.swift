@@ -11,6 +11,16 @@ final class AdapterContext {
   /// own home page link.
   var linkBase: String?
 
+  /// Tags already read in this document: most entries repeat the feed's few languages.
+  private var languageTags: [String: LanguageTag?] = [:]
+
+  func languageTag(_ raw: String) -> LanguageTag? {
+    if let known = languageTags[raw] { return known }
+    let tag = LanguageTag(raw)
+    languageTags[raw] = tag
+    return tag
+  }
+
   init(diagnostics: DiagnosticCollector, options: FeedReadOptions) {
     self.diagnostics = diagnostics
     self.options = options
@@ -184,7 +194,7 @@ enum EntryAdapter {
   }
 
   private static func applyRSSText(
-    description: String?, encoded: String?, to entry: inout Entry, base: String?, label: String,
+    description: String?, encoded: String?, to entry: inout Entry, base: String?, label: EntryLabel,
     node: XMLNode, context: AdapterContext
   ) {
     if let description, !description.isEmpty {
@@ -203,10 +213,8 @@ enum EntryAdapter {
     }
   }
 
-  static func entryLabel(_ number: Int, _ title: String?) -> String {
-    guard let title, !title.isEmpty else { return "entry \(number)" }
-    let short = title.count > 60 ? String(title.prefix(57)) + "…" : title
-    return "entry \(number) (“\(short)”)"
+  static func entryLabel(_ number: Int, _ title: String?) -> EntryLabel {
+    EntryLabel(number: number, title: title)
   }
 
   /// A text construct or RSS text reduced to plain text.
@@ -220,7 +228,7 @@ enum EntryAdapter {
   }
 
   static func richText(
-    _ type: String, _ value: String, base: String?, label: String, node: XMLNode,
+    _ type: String, _ value: String, base: String?, label: EntryLabel, node: XMLNode,
     context: AdapterContext
   ) -> RichText? {
     let result: HTMLSanitizer.Result
@@ -238,7 +246,7 @@ enum EntryAdapter {
   }
 
   private static func reportRemoved(
-    _ removed: [String], label: String, node: XMLNode, context: AdapterContext
+    _ removed: [String], label: EntryLabel, node: XMLNode, context: AdapterContext
   ) {
     guard !removed.isEmpty else { return }
     context.diagnostics.note(
@@ -251,9 +259,7 @@ enum EntryAdapter {
     -> String?
   {
     let resolved = URLResolver.resolve(href, against: base)
-    guard let scheme = URLResolver.scheme(of: resolved), ["http", "https"].contains(scheme),
-      URL(string: resolved)?.host != nil
-    else {
+    guard URLResolver.isWebAddress(resolved) else {
       context.diagnostics.warning(
         "entry.bad-link", at: node,
         "the link '\(href)' is not a full http(s) address and was dropped: write it as https://…")
@@ -263,7 +269,7 @@ enum EntryAdapter {
   }
 
   static func date(
-    _ node: XMLNode, _ form: FeedDates.Form, label: String, context: AdapterContext
+    _ node: XMLNode, _ form: FeedDates.Form, label: EntryLabel, context: AdapterContext
   ) -> Date? {
     guard let text = node.trimmedText, let parsed = FeedDates.parse(text, expecting: form) else {
       context.diagnostics.warning(
@@ -288,6 +294,18 @@ enum EntryAdapter {
       return Author(name: String(name), email: email)
     }
     return Author(name: text)
+  }
+}
+
+/// How messages name an entry: "entry 3 (“Roma stewards”)". Built only when a message is.
+struct EntryLabel: CustomStringConvertible {
+  var number: Int
+  var title: String?
+
+  var description: String {
+    guard let title, !title.isEmpty else { return "entry \(number)" }
+    let short = title.count > 60 ? String(title.prefix(57)) + "…" : title
+    return "entry \(number) (“\(short)”)"
   }
 }
 

@@ -11,7 +11,7 @@ enum FeedDates {
 
   /// Reads any feed date: RFC 3339 first, then RFC 822.
   static func parse(_ text: String, expecting: Form) -> Parsed? {
-    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = TextScanning.trim(text)
     switch expecting {
     case .rfc3339:
       if let parsed = rfc3339(trimmed) { return parsed }

@@ -38,8 +38,9 @@ public enum HTMLSanitizer {
     var writer = Writer(base: base)
     writer.walk(children: document.pointee.children)
     return Result(
-      html: TextScanning.trim(writer.html),
-      text: collapseWhitespace(writer.text), removed: writer.removed)
+      html: TextScanning.trim(String(decoding: writer.html, as: UTF8.self)),
+      text: collapseWhitespace(String(decoding: writer.text, as: UTF8.self)),
+      removed: writer.removed)
   }
 
   static func collapseWhitespace(_ text: String) -> String {
@@ -81,12 +82,15 @@ public enum HTMLSanitizer {
 
   private struct Writer {
     let base: String?
-    var html = ""
-    var text = ""
+    // UTF-8 buffers: building Strings piece by piece dominated the profile.
+    var html: [UInt8] = []
+    var text: [UInt8] = []
     var removed: [String] = []
 
     init(base: String?) {
       self.base = base
+      html.reserveCapacity(1024)
+      text.reserveCapacity(512)
     }
 
     mutating func note(_ what: String) {
@@ -105,9 +109,9 @@ public enum HTMLSanitizer {
       switch node.pointee.type {
       case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
         if let content = node.pointee.content {
-          let value = String(cString: content)
-          html += HTMLEscaping.escape(value)
-          text += value
+          let bytes = UnsafeBufferPointer(start: content, count: strlen(content))
+          HTMLEscaping.append(bytes, to: &html)
+          text.append(contentsOf: bytes)
         }
       case XML_ELEMENT_NODE:
         element(node)
@@ -116,15 +120,20 @@ public enum HTMLSanitizer {
       }
     }
 
+    private mutating func append(_ string: String) {
+      html.append(contentsOf: string.utf8)
+    }
+
     private mutating func element(_ node: xmlNodePtr) {
-      let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+      // libxml2's HTML parser gives element names in lowercase.
+      let name = node.pointee.name.map { String(cString: $0) } ?? ""
       if HTMLSanitizer.dangerous.contains(name) {
         note("<\(name)>")
         return
       }
       if HTMLSanitizer.dropped.contains(name) { return }
       let isBlock = HTMLSanitizer.blocks.contains(name)
-      if isBlock { text += " " }
+      if isBlock { text.append(0x20) }
       let outputName = HTMLSanitizer.headings[name] ?? name
       guard
         let allowedAttributes = HTMLSanitizer.allowed[name]
@@ -133,7 +142,7 @@ public enum HTMLSanitizer {
         // Unknown or presentational (div, span, font): keep what is inside.
         checkAttributes(node, allowed: [])
         walk(children: node.pointee.children)
-        if isBlock { text += " " }
+        if isBlock { text.append(0x20) }
         return
       }
       var attributes = checkAttributes(node, allowed: allowedAttributes)
@@ -147,18 +156,25 @@ public enum HTMLSanitizer {
           }
         }
       }
-      html += "<" + outputName
+      html.append(UInt8(ascii: "<"))
+      append(outputName)
       for (attributeName, value) in attributes {
-        html += " " + attributeName + "=\"" + HTMLEscaping.escape(value) + "\""
+        html.append(0x20)
+        append(attributeName)
+        html.append(contentsOf: "=\"".utf8)
+        HTMLEscaping.append(value.utf8, to: &html)
+        html.append(UInt8(ascii: "\""))
       }
-      html += ">"
+      html.append(UInt8(ascii: ">"))
       if name == "br" || name == "hr" {
-        if isBlock { text += " " }
+        if isBlock { text.append(0x20) }
         return
       }
       walk(children: node.pointee.children)
-      html += "</" + outputName + ">"
-      if isBlock { text += " " }
+      html.append(contentsOf: "</".utf8)
+      append(outputName)
+      html.append(UInt8(ascii: ">"))
+      if isBlock { text.append(0x20) }
     }
 
     /// The attributes to keep; notes event handlers and styles that were removed.
@@ -200,9 +216,7 @@ public enum HTMLSanitizer {
     /// An absolute link with a safe scheme, or nil. Browsers ignore tabs, new lines and leading
     /// control characters in a scheme (`java&#9;script:`), so the check does too.
     private mutating func safeLink(_ raw: String) -> String? {
-      let cleaned = String(
-        String.UnicodeScalarView(
-          raw.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }))
+      let cleaned = String(decoding: raw.utf8.filter { $0 > 0x20 && $0 != 0x7F }, as: UTF8.self)
       guard !cleaned.isEmpty else { return nil }
       if let scheme = URLResolver.scheme(of: cleaned) {
         guard HTMLSanitizer.safeSchemes.contains(scheme) else {

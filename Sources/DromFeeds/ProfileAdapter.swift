@@ -5,7 +5,7 @@ import Foundation
 /// entry, whatever its format, and checks what each kind needs.
 enum ProfileAdapter {
   /// Returns nil when the entry must not be kept (a person without valid consent).
-  static func apply(to entry: Entry, node: XMLNode, label: String, context: AdapterContext)
+  static func apply(to entry: Entry, node: XMLNode, label: EntryLabel, context: AdapterContext)
     -> Entry?
   {
     var entry = entry
@@ -38,7 +38,7 @@ enum ProfileAdapter {
   }
 
   private static func checkKind(
-    _ entry: Entry, node: XMLNode, drom: DromElements, label: String, context: AdapterContext
+    _ entry: Entry, node: XMLNode, drom: DromElements, label: EntryLabel, context: AdapterContext
   ) -> Entry? {
     var entry = entry
     switch entry.kind {
@@ -85,7 +85,7 @@ enum ProfileAdapter {
     return entry
   }
 
-  static func kind(_ types: [String], label: String, node: XMLNode, context: AdapterContext)
+  static func kind(_ types: [String], label: EntryLabel, node: XMLNode, context: AdapterContext)
     -> EntryKind
   {
     guard let first = types.first else {
@@ -103,7 +103,7 @@ enum ProfileAdapter {
     return .practice
   }
 
-  static func language(_ raw: String?, label: String, at node: XMLNode, context: AdapterContext)
+  static func language(_ raw: String?, label: EntryLabel, at node: XMLNode, context: AdapterContext)
     -> LanguageTag?
   {
     guard let raw, !raw.isEmpty else {
@@ -113,7 +113,7 @@ enum ProfileAdapter {
       )
       return nil
     }
-    guard let tag = LanguageTag(raw) else {
+    guard let tag = context.languageTag(raw) else {
       context.diagnostics.warning(
         "entry.bad-language", at: node,
         "\(label): '\(raw)' is not a language tag: use a BCP 47 tag such as 'sv', 'nl-BE' or 'sr-Latn'"
@@ -123,7 +123,7 @@ enum ProfileAdapter {
     return tag
   }
 
-  static func place(_ raw: RawSpatial, label: String, context: AdapterContext) -> Place? {
+  static func place(_ raw: RawSpatial, label: EntryLabel, context: AdapterContext) -> Place? {
     var place = Place(name: raw.name, nuts: raw.nuts, lau: raw.lau, localCode: raw.localCode)
     var country = raw.country
     if country == nil, let name = raw.name, name.count == 2, name.allSatisfy(\.isUppercase) {
@@ -160,7 +160,7 @@ enum ProfileAdapter {
   }
 
   /// DCMI Period (`start=…; end=…`) or a single date.
-  static func period(_ node: XMLNode, label: String, context: AdapterContext) -> Period? {
+  static func period(_ node: XMLNode, label: EntryLabel, context: AdapterContext) -> Period? {
     let text = node.trimmedText ?? ""
     var period = Period()
     var valid = !text.isEmpty

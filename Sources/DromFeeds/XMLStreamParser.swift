@@ -213,7 +213,9 @@ final class XMLStreamParser {
         var value = String(
           decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
         // libxml2 hands an escaped ampersand back as "&#38;" when it does not substitute.
-        if value.contains("&#38;") { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+        if value.utf8.contains(UInt8(ascii: "&")) {
+          value = value.replacingOccurrences(of: "&#38;", with: "&")
+        }
         if attributeName.namespace == NS.xml {
           if attributeName.local == "lang" { lang = value }
           if attributeName.local == "base" { base = URLResolver.resolve(value, against: base) }

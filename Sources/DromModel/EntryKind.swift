@@ -14,8 +14,16 @@ public enum EntryKind: String, Codable, CaseIterable, Sendable, Comparable {
 
   public static let schemeURI = "https://w3id.org/drom/vocab/kinds"
 
+  /// The exact URIs, looked up before any normalising: what nearly every feed writes.
+  private static let byURI: [String: EntryKind] = Dictionary(
+    uniqueKeysWithValues: allCases.map { ($0.uri, $0) })
+
   /// Reads a `dcterms:type` value: the kind's URI, its bare term, or a few common synonyms.
   public init?(typeValue: String) {
+    if let kind = EntryKind.byURI[typeValue] {
+      self = kind
+      return
+    }
     var term = typeValue.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if term.hasPrefix(EntryKind.schemeURI.lowercased() + "/") {
       term.removeFirst(EntryKind.schemeURI.count + 1)
