@@ -73,6 +73,7 @@ let package = Package(
       name: "DromHarvestTests",
       dependencies: [
         "DromHarvest", "DromStore", "DromFeeds", "DromModel",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

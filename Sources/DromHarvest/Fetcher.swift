@@ -87,7 +87,7 @@ public final class Fetcher: Sendable {
       allowPrivate: source.description.allowPrivateAddress)
   }
 
-  private func readFile(_ url: String, previousHash: String?) throws -> FetchResult {
+  func readFile(_ url: String, previousHash: String?) throws -> FetchResult {
     guard let path = URL(string: url)?.path else {
       throw FetchError.network("'\(url)' is not a file address")
     }
@@ -208,13 +208,21 @@ public final class Fetcher: Sendable {
 }
 
 extension Fetcher {
-  /// Downloads one address unconditionally, for `drom validate URL`: the body, its charset and
-  /// the address it finally came from.
-  public func download(_ url: String) async throws -> (Data, String?, String) {
+  /// Downloads one address unconditionally (an archive page, or `drom validate URL`): the
+  /// body, its charset and the address it finally came from. Files are read as files.
+  public func download(_ url: String, allowPrivate: Bool? = nil) async throws -> (
+    Data, String?, String
+  ) {
+    if url.hasPrefix("file:") {
+      switch try readFile(url, previousHash: nil) {
+      case .body(let data, _, let charset, let finalURL, _): return (data, charset, finalURL)
+      case .notModified: return (Data(), nil, url)
+      }
+    }
     let host = URL(string: url)?.host ?? ""
     let isLocal = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     switch try await fetchHTTP(
-      url, etag: nil, lastModified: nil, previousHash: nil, allowPrivate: isLocal)
+      url, etag: nil, lastModified: nil, previousHash: nil, allowPrivate: allowPrivate ?? isLocal)
     {
     case .body(let data, _, let charset, let finalURL, _): return (data, charset, finalURL)
     case .notModified: return (Data(), nil, url)

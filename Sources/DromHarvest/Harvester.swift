@@ -20,6 +20,8 @@ public struct HarvestOptions: Sendable {
   public var fetch = FetchPolicy()
   public var parserLimits = ParserLimits()
   public var backoff = Backoff()
+  /// Archive pages (RFC 5005) followed on a source's first harvest.
+  public var maxArchivePages = 100
 
   public init() {}
 }
@@ -109,9 +111,15 @@ public final class Harvester: Sendable {
           record.message = result.diagnostics.first { $0.severity == .error }?.message
           try fail(state, record: record)
         } else {
+          var pages = [result.feed]
+          if state.lastSuccessAt == nil {
+            pages += await archivePages(
+              after: result.feed, at: finalURL, source: state, fetcher: fetcher, record: &record)
+          }
           record.outcome = .updated
+          record.finishedAt = now()
           record.counts = try database.sync(
-            source: state, pages: [result.feed], record: record, memory: memory, now: started)
+            source: state, pages: pages, record: record, memory: memory, now: started)
         }
       }
     } catch let error as FetchError {
@@ -132,6 +140,46 @@ public final class Harvester: Sendable {
         "deleted": "\(record.counts.deleted)",
       ])
     return SourceHarvest(source: state.description, record: record)
+  }
+
+  /// RFC 5005 archived feeds: on a source's first harvest, the `prev-archive` pages are
+  /// followed (newest first, up to a limit) so the index starts with the partner's whole
+  /// history. A page that cannot be read ends the walk; what was read still counts.
+  private func archivePages(
+    after first: FeedDocument, at address: String, source: SourceState, fetcher: Fetcher,
+    record: inout HarvestRecord
+  ) async -> [FeedDocument] {
+    var pages: [FeedDocument] = []
+    var visited: Set<String> = [address]
+    var current = (feed: first, address: address)
+    while pages.count < options.maxArchivePages, let link = current.feed.previousArchive {
+      guard let url = URL(string: link, relativeTo: URL(string: current.address))?.absoluteString,
+        visited.insert(url).inserted
+      else { break }
+      do {
+        let (data, charset, finalURL) = try await fetcher.download(
+          url, allowPrivate: source.description.allowPrivateAddress)
+        record.bytes += data.count
+        var readOptions = FeedReadOptions(
+          limits: options.parserLimits, documentURL: finalURL.hasPrefix("file:") ? nil : finalURL,
+          charset: charset, now: record.startedAt)
+        readOptions.now = record.startedAt
+        let page = FeedReader.read(data, file: url, options: readOptions)
+        record.diagnostics += page.diagnostics
+        guard !page.isRejected else {
+          record.message =
+            "the archive page \(url) could not be read; older pages were not followed"
+          break
+        }
+        pages.append(page.feed)
+        current = (page.feed, finalURL)
+      } catch {
+        record.message =
+          "the archive page \(url) could not be fetched (\(error)); older pages were not followed"
+        break
+      }
+    }
+    return pages
   }
 
   private func fail(_ state: SourceState, record: HarvestRecord) throws {

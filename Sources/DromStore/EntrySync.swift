@@ -115,12 +115,14 @@ extension DromDatabase {
     return id
   }
 
-  /// The same practice published by two partners shares its identifier or canonical link.
+  /// The same practice published by two partners shares its identifier or canonical link (and
+  /// its kind: a partner's organisation card and its practice may both link to its home page).
   private func clusterKey(_ entry: Entry) -> String? {
-    if let identifier = entry.identifiers.first { return "id:" + identifier.lowercased() }
+    let kind = entry.kind.rawValue + ":"
+    if let identifier = entry.identifiers.first { return kind + "id:" + identifier.lowercased() }
     guard var link = entry.canonicalLink?.lowercased() else { return nil }
     if link.hasSuffix("/") { link.removeLast() }
     if link.hasPrefix("http://") { link = "https://" + link.dropFirst(7) }
-    return "link:" + link
+    return kind + "link:" + link
   }
 }

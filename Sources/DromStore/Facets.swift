@@ -14,8 +14,11 @@ enum Facets {
     for country in countries.isEmpty ? [source.country].compactMap({ $0 }) : countries {
       values.append((.country, country))
     }
-    let cities = entry.places.compactMap(\.name)
-    for city in cities.isEmpty ? [source.city].compactMap({ $0 }) : cities {
+    // A national or European law names its country or the Union, not a city.
+    let namesCities = entry.kind != .law || entry.legal?.jurisdiction == .city
+    let cities = namesCities ? entry.places.compactMap(\.name) : []
+    let fallbackCity = namesCities ? source.city : nil
+    for city in cities.isEmpty ? [fallbackCity].compactMap({ $0 }) : cities {
       values.append((.city, city))
     }
     for category in entry.categories {

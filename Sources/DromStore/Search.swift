@@ -35,6 +35,9 @@ public struct SearchHit: Codable, Hashable, Sendable {
   public var snippet: String
   public var link: String?
   public var updated: Date?
+  /// Other partners publishing the same practice (same identifier or canonical link): the
+  /// directory shows it once, with every provenance.
+  public var alsoPublishedBy: [String] = []
 }
 
 public struct FacetCount: Codable, Hashable, Sendable {
@@ -84,7 +87,9 @@ extension DromDatabase {
       return try pool.read { db in
         let total =
           try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM entry WHERE \(whereClause)",
+            db,
+            sql:
+              "SELECT COUNT(DISTINCT COALESCE(clusterKey, 'row:' || id)) FROM entry WHERE \(whereClause)",
             arguments: StatementArguments(arguments)) ?? 0
         let hits = try self.hits(
           db, match: match, whereClause: whereClause, arguments: arguments, query: query,
@@ -112,37 +117,76 @@ extension DromDatabase {
     _ db: Database, match: String?, whereClause: String, arguments: [any DatabaseValueConvertible],
     query: SearchQuery, highlight: (open: String, close: String)
   ) throws -> [SearchHit] {
+    // One hit per cluster: the best-ranked copy of a practice several partners publish.
+    let cluster =
+      "ROW_NUMBER() OVER (PARTITION BY COALESCE(entry.clusterKey, 'row:' || entry.id)"
     let rows: [Row]
+    var snippets: [Int64: String] = [:]
     if let match {
-      rows = try Row.fetchAll(
+      // FTS5's snippet() cannot sit beside a window function, so ranks come first and the
+      // snippets of the page's hits second.
+      let ranked = try Row.fetchAll(
         db,
         sql: """
-          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-            snippet(entryText, -1, ?, ?, '…', 16) AS snippet
-          FROM entryText JOIN entry ON entry.id = entryText.rowid JOIN source ON source.id = entry.sourceId
-          WHERE entryText MATCH ? AND \(whereClause)
-          ORDER BY bm25(entryText, 10.0, 4.0, 1.0), entry.updated DESC
+          WITH matched AS MATERIALIZED (
+            SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+              bm25(entryText, 10.0, 4.0, 1.0) AS score
+            FROM entryText JOIN entry ON entry.id = entryText.rowid JOIN source ON source.id = entry.sourceId
+            WHERE entryText MATCH ? AND \(whereClause))
+          SELECT * FROM (
+            SELECT *, ROW_NUMBER() OVER (
+              PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, id) AS copy
+            FROM matched)
+          WHERE copy = 1
+          ORDER BY score, updated DESC
           LIMIT ? OFFSET ?
           """,
-        arguments: StatementArguments(
-          [highlight.open, highlight.close, match] + arguments + [query.limit, query.offset]))
+        arguments: StatementArguments([match] + arguments + [query.limit, query.offset]))
+      let ids = ranked.map { $0["id"] as Int64 }
+      if !ids.isEmpty {
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT rowid, snippet(entryText, -1, ?, ?, '…', 16) AS snippet FROM entryText
+            WHERE entryText MATCH ? AND rowid IN (\(databaseQuestionMarks(count: ids.count)))
+            """,
+          arguments: StatementArguments([highlight.open, highlight.close, match] + ids))
+        {
+          snippets[row["rowid"]] = row["snippet"]
+        }
+      }
+      rows = ranked
     } else {
       rows = try Row.fetchAll(
         db,
         sql: """
-          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS snippet
-          FROM entry JOIN source ON source.id = entry.sourceId
-          WHERE \(whereClause)
-          ORDER BY entry.updated DESC, entry.id
+          SELECT * FROM (
+            SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+              COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS snippet,
+              \(cluster) ORDER BY entry.updated DESC, entry.id) AS copy
+            FROM entry JOIN source ON source.id = entry.sourceId
+            WHERE \(whereClause))
+          WHERE copy = 1
+          ORDER BY updated DESC, id
           LIMIT ? OFFSET ?
           """, arguments: StatementArguments(arguments + [query.limit, query.offset]))
     }
-    return rows.map { row in
-      SearchHit(
+    return try rows.map { row in
+      var hit = SearchHit(
         sourceKey: row["sourceKey"], sourceTitle: row["sourceTitle"], entryID: row["entryID"],
         kind: row["kind"], language: row["language"], title: row["title"],
-        snippet: row["snippet"] ?? "", link: row["link"], updated: row["updated"])
+        snippet: snippets[row["id"]] ?? row["snippet"] ?? "", link: row["link"],
+        updated: row["updated"])
+      if let clusterKey: String = row["clusterKey"] {
+        hit.alsoPublishedBy = try String.fetchAll(
+          db,
+          sql: """
+            SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
+            JOIN source ON source.id = entry.sourceId
+            WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
+            """, arguments: [clusterKey, row["sourceId"]])
+      }
+      return hit
     }
   }
 

@@ -108,9 +108,11 @@ final class ProgressDisplay: @unchecked Sendable {
           Data("\r\(done)/\(total) sources · \(entries) entries · \(errors) errors".utf8))
       } else {
         let record = result.record
-        print(
-          "\(record.outcome.rawValue) \(result.source.title): +\(record.counts.added) ~\(record.counts.changed) -\(record.counts.deleted)\(record.message.map { " (\($0))" } ?? "")"
-        )
+        // Written at once, not buffered: a log follows the harvest as it happens.
+        FileHandle.standardOutput.write(
+          Data(
+            "\(record.outcome.rawValue) \(result.source.title): +\(record.counts.added) ~\(record.counts.changed) -\(record.counts.deleted)\(record.message.map { " (\($0))" } ?? "")\n"
+              .utf8))
       }
     }
   }

@@ -57,6 +57,9 @@ struct Search: AsyncParsableCommand {
         "[\(hit.kind)] \(hit.title)\(hit.language.map { "  (\($0))" } ?? "") — \(hit.sourceTitle)")
       if !hit.snippet.isEmpty { print("  \(hit.snippet)") }
       if let link = hit.link { print("  \(link)") }
+      if !hit.alsoPublishedBy.isEmpty {
+        print("  also published by " + hit.alsoPublishedBy.joined(separator: ", "))
+      }
     }
     if !results.facets.isEmpty { print("") }
     for (facet, counts) in results.facets.sorted(by: { $0.key < $1.key }) {

@@ -216,3 +216,57 @@ final class Locked<Value>: @unchecked Sendable {
     set { lock.withLock { stored = newValue } }
   }
 }
+
+@Suite("Archives and shared practices", .serialized)
+struct ArchiveAndClusterTests {
+  private func page(_ entries: [(String, String)], previous: String?) -> String {
+    feed(entries).replacingOccurrences(
+      of: "<title>Foyer</title>",
+      with: "<title>Foyer</title>"
+        + (previous.map { "<link rel=\"prev-archive\" href=\"\($0)\"/>" } ?? ""))
+  }
+
+  @Test("The first harvest follows prev-archive pages; later harvests read only the feed")
+  func archivePages() async throws {
+    let bench = try HarvestBench()
+    bench.server.serve(
+      "/feed", body: page([("urn:5", "Five"), ("urn:4", "Four")], previous: "/archive/2"))
+    bench.server.serve(
+      "/archive/2",
+      body: page([("urn:3", "Three"), ("urn:4", "Four, older")], previous: "archive/1"))
+    bench.server.serve("/archive/archive/1", body: page([("urn:1", "One")], previous: "/feed"))
+    let source = bench.source("/feed")
+    let first = try await bench.harvest([source])
+    #expect(first[0].record.counts.added == 4)
+    // The newest copy of an entry wins; the loop back to /feed ends the walk.
+    #expect(try bench.titles(source).sorted() == ["Five", "Four", "One", "Three"])
+    try await bench.harvest([source])
+    #expect(bench.server.requests(to: "/archive/2").count == 1)
+  }
+
+  @Test("The same practice from two partners is one hit that names both")
+  func sharedPractice() async throws {
+    let bench = try HarvestBench()
+    let shared = """
+      <entry><id>urn:QUALIROM</id><title>QualiROM internships</title><updated>2026-03-10T09:00:00Z</updated>
+      <link href="https://ref.example.rs/qualirom"/><dcterms:type>https://w3id.org/drom/vocab/kinds/practice</dcterms:type></entry>
+      """
+    bench.server.serve(
+      "/belgrade", body: feed([]).replacingOccurrences(of: "</feed>", with: shared + "</feed>"))
+    bench.server.serve(
+      "/novi-sad",
+      body: feed([]).replacingOccurrences(
+        of: "</feed>",
+        with: shared.replacingOccurrences(of: "urn:QUALIROM", with: "urn:ns:1") + "</feed>"))
+    var belgrade = bench.source("/belgrade")
+    belgrade.title = "REF Serbia"
+    var noviSad = bench.source("/novi-sad")
+    noviSad.title = "Novi Sad"
+    try await bench.harvest([belgrade, noviSad])
+    let results = try bench.database.search(SearchQuery(text: "QualiROM"))
+    #expect(results.total == 1)
+    #expect(results.hits.count == 1)
+    let other = try #require(results.hits.first?.alsoPublishedBy.first)
+    #expect(other == (results.hits[0].sourceTitle == "Novi Sad" ? "REF Serbia" : "Novi Sad"))
+  }
+}
