@@ -18,12 +18,6 @@ enum AddressGuard {
     }
   }
 
-  static func check(host: String) throws {
-    for address in try resolve(host) where isForbidden(address) {
-      throw Refusal(host: host, address: address)
-    }
-  }
-
   static func resolve(_ host: String) throws -> [String] {
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC

@@ -58,7 +58,9 @@ public enum DromHarvestVersion {
 /// server sent, a body hash so an unchanged feed costs nothing, compression, bounded redirects
 /// (permanent ones remembered), timeouts, a size limit and the address guard.
 public final class Fetcher: Sendable {
+  /// For sources the registry allows on private addresses: no guard, no pinning.
   let client: HTTPClient
+  let guarded: PinnedClients
   public let policy: FetchPolicy
 
   public init(policy: FetchPolicy = FetchPolicy()) {
@@ -71,10 +73,12 @@ public final class Fetcher: Sendable {
       decompression: .enabled(limit: .ratio(100)))
     configuration.httpVersion = .automatic
     client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    guarded = PinnedClients(configuration: configuration)
   }
 
   public func shutdown() async throws {
     try await client.shutdown()
+    try await guarded.shutdown()
   }
 
   public func fetch(_ source: SourceState) async throws -> FetchResult {
@@ -115,10 +119,11 @@ public final class Fetcher: Sendable {
       guard let parsed = URL(string: url), let host = parsed.host,
         ["http", "https"].contains(parsed.scheme?.lowercased() ?? "")
       else { throw FetchError.network("'\(url)' is not an http(s) address") }
-      if !allowPrivate {
-        do { try AddressGuard.check(host: host) } catch let refusal as AddressGuard.Refusal {
-          throw FetchError.refusedAddress(refusal.description)
-        }
+      let client: HTTPClient
+      do {
+        client = allowPrivate ? self.client : try await guarded.client(for: host)
+      } catch let refusal as AddressGuard.Refusal {
+        throw FetchError.refusedAddress(refusal.description)
       }
       var request = HTTPClientRequest(url: url)
       request.headers.add(name: "User-Agent", value: policy.userAgent)

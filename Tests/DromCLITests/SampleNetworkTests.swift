@@ -32,4 +32,31 @@ struct SampleNetworkTests {
     #expect(
       (results["hits"] as! [[String: Any]]).allSatisfy { $0["kind"] as? String == "practice" })
   }
+
+  @Test("shows one live progress line on a terminal")
+  func terminalProgress() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "drom-tty-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // util-linux's script(1) runs the command on a pseudo-terminal, as a person would.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = [
+      "-qec",
+      "\(dromBinary.path) harvest --registry docs/sample-network/registry.opml --db \(directory.path)/index.sqlite",
+      "/dev/null",
+    ]
+    process.currentDirectoryURL = repositoryRoot
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(
+      text.contains(try Regex(#"\r14/14 sources · [1-9][0-9]* entries · 0 errors"#)), "\(text)")
+    #expect(!text.contains("updated "), "a terminal gets the live line, not the log")
+  }
 }

@@ -22,3 +22,13 @@ struct AddressGuardTests {
     #expect(!AddressGuard.isForbidden(address))
   }
 }
+
+@Suite("Pinned clients")
+struct PinnedClientTests {
+  @Test("refuse a host whose name resolves to loopback, before any connection")
+  func refusesLoopbackName() async throws {
+    let clients = PinnedClients(configuration: .init())
+    await #expect(throws: AddressGuard.Refusal.self) { try await clients.client(for: "localhost") }
+    try await clients.shutdown()
+  }
+}
