@@ -28,7 +28,10 @@ let package = Package(
       pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"])]
     ),
+    // Debian's libstemmer (Snowball).
+    .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
     .target(name: "DromModel", swiftSettings: strictness),
+    .target(name: "DromText", dependencies: ["CStemmer"], swiftSettings: strictness),
     .target(
       name: "DromFeeds",
       dependencies: [
@@ -40,7 +43,7 @@ let package = Package(
     .target(
       name: "DromStore",
       dependencies: [
-        "DromModel",
+        "DromModel", "DromText",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],

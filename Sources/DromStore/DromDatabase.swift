@@ -21,6 +21,7 @@ public final class DromDatabase: Sendable {
     self.path = path
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
+    configuration.prepareDatabase { db in db.add(tokenizer: DromTokenizer.self) }
     pool = try DatabasePool(path: path, configuration: configuration)
     try pool.read { db in
       let hasFTS5 =

@@ -86,6 +86,50 @@ enum Migrations {
       try db.create(
         index: "harvest_on_source_time", on: "harvest", columns: ["sourceId", "startedAt"])
     }
+    migrator.registerMigration("v2: multilingual full-text index (Snowball stemming, folding)") {
+      db in
+      try db.execute(
+        sql: """
+          DROP TRIGGER IF EXISTS "__entryText_ai";
+          DROP TRIGGER IF EXISTS "__entryText_ad";
+          DROP TRIGGER IF EXISTS "__entryText_au";
+          DROP TABLE entryText;
+          CREATE VIEW entrySearchText AS SELECT id,
+            \(marked("title")) AS title, \(marked("summary")) AS summary,
+            \(marked("contentText")) AS contentText
+          FROM entry;
+          CREATE VIRTUAL TABLE entryText USING fts5(
+            title, summary, contentText, content='entrySearchText', content_rowid='id',
+            tokenize='drom');
+          CREATE TRIGGER entryText_afterInsert AFTER INSERT ON entry BEGIN
+            INSERT INTO entryText(rowid, title, summary, contentText)
+            VALUES (new.id, \(marked("title", row: "new")), \(marked("summary", row: "new")),
+              \(marked("contentText", row: "new")));
+          END;
+          CREATE TRIGGER entryText_afterDelete AFTER DELETE ON entry BEGIN
+            INSERT INTO entryText(entryText, rowid, title, summary, contentText)
+            VALUES ('delete', old.id, \(marked("title", row: "old")), \(marked("summary", row: "old")),
+              \(marked("contentText", row: "old")));
+          END;
+          CREATE TRIGGER entryText_afterUpdate AFTER UPDATE ON entry BEGIN
+            INSERT INTO entryText(entryText, rowid, title, summary, contentText)
+            VALUES ('delete', old.id, \(marked("title", row: "old")), \(marked("summary", row: "old")),
+              \(marked("contentText", row: "old")));
+            INSERT INTO entryText(rowid, title, summary, contentText)
+            VALUES (new.id, \(marked("title", row: "new")), \(marked("summary", row: "new")),
+              \(marked("contentText", row: "new")));
+          END;
+          INSERT INTO entryText(entryText) VALUES ('rebuild');
+          """)
+    }
     return migrator
+  }
+
+  /// A column's value preceded by its entry's language between two U+0001 marks, which the
+  /// `drom` tokenizer reads to choose the stemmer (SQL NULL stays NULL).
+  private static func marked(_ column: String, row: String? = nil) -> String {
+    let prefix = row.map { $0 + "." } ?? ""
+    return
+      "CASE WHEN \(prefix)\(column) IS NULL THEN NULL ELSE char(1) || COALESCE(\(prefix)language, '') || char(1) || \(prefix)\(column) END"
   }
 }

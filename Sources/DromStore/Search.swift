@@ -1,4 +1,5 @@
 import DromModel
+import DromText
 import Foundation
 import GRDB
 
@@ -11,6 +12,8 @@ public struct SearchQuery: Sendable, Hashable {
   public var offset: Int
   /// Pass `text` to FTS5 as it is (phrase, NEAR, prefix*, column filters) instead of as words.
   public var rawSyntax: Bool
+  /// The reader's language (BCP 47): query words are stemmed in it first.
+  public var readerLanguage: String?
 
   public init(
     text: String, filters: [Facet: [String]] = [:], limit: Int = 20, offset: Int = 0,
@@ -67,7 +70,12 @@ extension DromDatabase {
   public func search(_ query: SearchQuery, highlight: (open: String, close: String) = ("[", "]"))
     throws -> SearchResults
   {
-    let match = query.rawSyntax ? query.text : Self.ftsWords(query.text)
+    let match =
+      query.rawSyntax
+      ? query.text
+      : try pool.read { db in
+        Self.ftsTerms(query.text, languages: try searchLanguages(db, reader: query.readerLanguage))
+      }
     var conditions: [String] = []
     var arguments: [any DatabaseValueConvertible] = []
     if let match {
@@ -152,7 +160,7 @@ extension DromDatabase {
             """,
           arguments: StatementArguments([highlight.open, highlight.close, match] + ids))
         {
-          snippets[row["rowid"]] = row["snippet"]
+          snippets[row["rowid"]] = DromTokenizer.stripMarks(row["snippet"] ?? "")
         }
       }
       rows = ranked
@@ -190,11 +198,28 @@ extension DromDatabase {
     }
   }
 
-  /// User text as FTS5 words: each one quoted, so operators and punctuation are plain text.
-  static func ftsWords(_ text: String) -> String? {
-    let words = text.split(whereSeparator: { $0.isWhitespace }).map {
-      "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  /// The languages a query is stemmed in: the reader's, then every language of the index.
+  func searchLanguages(_ db: Database, reader: String?) throws -> [String] {
+    let indexed = try String.fetchAll(
+      db, sql: "SELECT DISTINCT value FROM entryFacet WHERE facet = 'language' ORDER BY value")
+    return ([reader].compactMap { $0 } + indexed).reduce(into: []) { languages, language in
+      if !languages.contains(language) { languages.append(language) }
     }
-    return words.isEmpty ? nil : words.joined(separator: " ")
+  }
+
+  /// User text as an FTS5 query: every word must match, in any of its forms (folded, or
+  /// stemmed in one of the languages); each form is quoted, so operators and punctuation in
+  /// user text are plain words.
+  static func ftsTerms(_ text: String, languages: [String]) -> String? {
+    var groups: [String] = []
+    Analyzer.forEachWord(in: text) { word, _, _ in
+      // Long forms also match as prefixes: compounds (diskriminerings|grunder) and endings
+      // a stemmer leaves on.
+      let forms = Analyzer.queryTerms(word, languages: languages).map {
+        "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + ($0.count >= 5 ? "*" : "")
+      }
+      groups.append(forms.count == 1 ? forms[0] : "(" + forms.joined(separator: " OR ") + ")")
+    }
+    return groups.isEmpty ? nil : groups.joined(separator: " AND ")
   }
 }

@@ -1,0 +1,2 @@
+// Debian's libstemmer (Snowball), package libstemmer-dev.
+#include <libstemmer.h>

@@ -1,0 +1,60 @@
+import DromText
+import Foundation
+import GRDB
+
+/// Drom's FTS5 tokenizer (`tokenize='drom'`): words stemmed in their entry's language with
+/// Snowball, then folded (case, diacritics, Cyrillic to Latin), so that one index serves every
+/// partner language.
+///
+/// FTS5 hands a tokenizer one column value and nothing else, so each indexed value starts with
+/// its language between two U+0001 marks (see the `entrySearchText` view). Queries carry no
+/// mark: their words arrive already analysed (`Analyzer.queryTerms`) and are only folded.
+final class DromTokenizer: FTS5CustomTokenizer {
+  static let name = "drom"
+  static let mark: UInt8 = 0x01
+  /// SQLite's SQLITE_OK.
+  static let ok: CInt = 0
+
+  init(db: Database, arguments: [String]) throws {}
+
+  func tokenize(
+    context: UnsafeMutableRawPointer?, tokenization: FTS5Tokenization,
+    pText: UnsafePointer<CChar>?, nText: CInt, tokenCallback: @escaping FTS5TokenCallback
+  ) -> CInt {
+    guard let pText, nText > 0 else { return Self.ok }
+    let bytes = UnsafeRawBufferPointer(start: pText, count: Int(nText))
+    var language: String?
+    var offset = 0
+    if bytes[0] == Self.mark, let close = bytes[1...].firstIndex(of: Self.mark) {
+      language = String(decoding: bytes[1..<close], as: UTF8.self)
+      offset = close + 1
+    }
+    let text = String(decoding: bytes[offset...], as: UTF8.self)
+    let stemmer = tokenization.contains(.query) ? nil : language.flatMap(Stemmer.forLanguage)
+    var status = Self.ok
+    Analyzer.forEachWord(in: text) { word, start, end in
+      guard status == Self.ok else { return }
+      let term = Analyzer.term(word, stemmer: stemmer)
+      status = term.withCString { pointer in
+        tokenCallback(
+          context, 0, pointer, CInt(strlen(pointer)), CInt(start + offset), CInt(end + offset))
+      }
+    }
+    return status
+  }
+
+  /// Removes the language marks from text FTS5 hands back (snippets).
+  static func stripMarks(_ text: String) -> String {
+    guard text.utf8.contains(mark) else { return text }
+    var out = ""
+    var inside = false
+    for scalar in text.unicodeScalars {
+      if scalar.value == UInt32(mark) {
+        inside.toggle()
+      } else if !inside {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,60 @@
+import CStemmer
+import Foundation
+
+/// Snowball stemming (Debian's libstemmer) for the languages that have an algorithm.
+///
+/// A Snowball stemmer keeps state between calls, so each language has one, used under a lock;
+/// stemming is short and the harvester writes from one thread, so the lock is not contended.
+public final class Stemmer: @unchecked Sendable {  // the stemmer's state is used only under `lock`
+  /// BCP 47 primary language → Snowball algorithm.
+  static let algorithms: [String: String] = [
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french",
+    "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian", "id": "indonesian",
+    "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+  ]
+
+  private let stemmer: OpaquePointer
+  private let lock = NSLock()
+  public let algorithm: String
+
+  private init?(algorithm: String) {
+    guard let stemmer = sb_stemmer_new(algorithm, "UTF_8") else { return nil }
+    self.algorithm = algorithm
+    self.stemmer = stemmer
+  }
+
+  deinit {
+    sb_stemmer_delete(stemmer)
+  }
+
+  /// The stem of a lowercase word.
+  public func stem(_ word: String) -> String {
+    var word = word
+    return word.withUTF8 { bytes in
+      lock.withLock {
+        guard let stemmed = sb_stemmer_stem(stemmer, bytes.baseAddress, Int32(bytes.count)) else {
+          return String(decoding: bytes, as: UTF8.self)
+        }
+        let length = Int(sb_stemmer_length(stemmer))
+        return String(decoding: UnsafeBufferPointer(start: stemmed, count: length), as: UTF8.self)
+      }
+    }
+  }
+
+  private static let shared: [String: Stemmer] = {
+    var stemmers: [String: Stemmer] = [:]
+    for (language, algorithm) in algorithms {
+      stemmers[language] = Stemmer(algorithm: algorithm)
+    }
+    return stemmers
+  }()
+
+  /// The stemmer for a BCP 47 tag's primary language, or nil (Bulgarian, Romani…: fold only).
+  public static func forLanguage(_ tag: String) -> Stemmer? {
+    let primary = tag.split(separator: "-").first.map { $0.lowercased() } ?? tag
+    return shared[primary]
+  }
+}
