@@ -41,9 +41,14 @@ let package = Package(
       swiftSettings: strictness
     ),
     .target(
+      name: "DromVocabulary",
+      dependencies: ["DromModel", "DromFeeds", "DromText"],
+      swiftSettings: strictness
+    ),
+    .target(
       name: "DromStore",
       dependencies: [
-        "DromModel", "DromText",
+        "DromModel", "DromText", "DromVocabulary",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -52,7 +57,7 @@ let package = Package(
     .target(
       name: "DromHarvest",
       dependencies: [
-        "DromModel", "DromFeeds", "DromStore",
+        "DromModel", "DromFeeds", "DromStore", "DromVocabulary",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -61,7 +66,7 @@ let package = Package(
     .executableTarget(
       name: "drom",
       dependencies: [
-        "DromModel", "DromFeeds", "DromStore", "DromHarvest",
+        "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -1,6 +1,7 @@
 import DromFeeds
 import DromModel
 import DromStore
+import DromVocabulary
 import Foundation
 import Logging
 
@@ -32,11 +33,16 @@ public struct HarvestOptions: Sendable {
 public final class Harvester: Sendable {
   let database: DromDatabase
   let options: HarvestOptions
+  let vocabulary: Vocabulary
   let logger: Logger
 
-  public init(database: DromDatabase, options: HarvestOptions = .init(), logger: Logger) {
+  public init(
+    database: DromDatabase, options: HarvestOptions = .init(), vocabulary: Vocabulary = .empty,
+    logger: Logger
+  ) {
     self.database = database
     self.options = options
+    self.vocabulary = vocabulary
     self.logger = logger
   }
 
@@ -116,6 +122,9 @@ public final class Harvester: Sendable {
             pages += await archivePages(
               after: result.feed, at: finalURL, source: state, fetcher: fetcher, record: &record)
           }
+          for index in pages.indices {
+            record.diagnostics += tagConcepts(&pages[index], file: state.description.key)
+          }
           record.outcome = .updated
           record.finishedAt = now()
           record.counts = try database.sync(
@@ -140,6 +149,29 @@ public final class Harvester: Sendable {
         "deleted": "\(record.counts.deleted)",
       ])
     return SourceHarvest(source: state.description, record: record)
+  }
+
+  /// Maps each entry's categories and audiences to vocabulary concepts; a category that names
+  /// none is kept as a plain tag and noted once per feed, with the closest concepts.
+  private func tagConcepts(_ feed: inout FeedDocument, file: String) -> [Diagnostic] {
+    guard !vocabulary.concepts.isEmpty else { return [] }
+    var diagnostics: [Diagnostic] = []
+    var noted: Set<String> = []
+    for index in feed.entries.indices {
+      for unmapped in vocabulary.tag(&feed.entries[index]) where noted.insert(unmapped.category).inserted {
+        let suggestions = unmapped.closest.compactMap { vocabulary.concepts[$0] }.map {
+          "\(vocabulary.label($0, language: "en")) (\($0.scheme)/\($0.term))"
+        }
+        diagnostics.append(
+          Diagnostic(
+            location: SourceLocation(file: file, line: feed.entries[index].line, column: 1),
+            severity: .note, code: "category.unmapped",
+            message:
+              "the category '\(unmapped.category)' names no concept of Drom's vocabularies, so it is kept as a plain tag\(suggestions.isEmpty ? "" : "; did you mean " + suggestions.joined(separator: " or ") + "?") Use <category scheme=\"…\" term=\"…\"/> with a vocabulary term"
+          ))
+      }
+    }
+    return diagnostics
   }
 
   /// RFC 5005 archived feeds: on a source's first harvest, the `prev-archive` pages are

@@ -113,6 +113,12 @@ public struct Entry: Codable, Hashable, Sendable {
   public var updated: Date?
   public var authors: [Author]
   public var categories: [Category]
+  /// The vocabulary concepts the entry's categories and audiences name, with every broader
+  /// concept above them (so a filter on a theme finds its narrower themes too). Set when the
+  /// entry is harvested; empty from `drom inspect`, which reads no vocabulary.
+  public var concepts: [String]
+  /// Categories that name no concept, kept as plain tags.
+  public var tags: [String]
   /// `dcterms:audience`: target groups, as free text or concept URIs.
   public var audiences: [String]
   public var places: [Place]
@@ -147,6 +153,8 @@ public struct Entry: Codable, Hashable, Sendable {
     self.updated = nil
     self.authors = []
     self.categories = []
+    self.concepts = []
+    self.tags = []
     self.audiences = []
     self.places = []
     self.resourceLanguages = []

@@ -2,10 +2,15 @@ import DromModel
 
 /// The dimensions search results can be filtered and counted by.
 public enum Facet: String, CaseIterable, Codable, Sendable {
-  case kind, language, country, city, theme, category, audience
+  case kind, language, country, city, theme, category, audience, concept
 }
 
 enum Facets {
+  static let schemes = (
+    themes: "https://w3id.org/drom/vocab/themes",
+    targetGroups: "https://w3id.org/drom/vocab/target-groups"
+  )
+
   /// An entry's facet values. Without places of its own, an entry is where its partner is.
   static func values(of entry: Entry, source: SourceDescription) -> [(Facet, String)] {
     var values: [(Facet, String)] = [(.kind, entry.kind.rawValue)]
@@ -21,14 +26,25 @@ enum Facets {
     for city in cities.isEmpty ? [fallbackCity].compactMap({ $0 }) : cities {
       values.append((.city, city))
     }
-    for category in entry.categories {
-      if category.scheme == "https://w3id.org/drom/vocab/themes" {
-        values.append((.theme, category.term))
-      } else {
-        values.append((.category, category.label ?? category.term))
+    if entry.concepts.isEmpty && entry.tags.isEmpty {
+      // Not tagged against the vocabularies: facet by what the feed says.
+      for category in entry.categories {
+        if category.scheme == schemes.themes {
+          values.append((.theme, category.term))
+        } else {
+          values.append((.category, category.label ?? category.term))
+        }
       }
+      for audience in entry.audiences { values.append((.audience, audience)) }
+    } else {
+      for uri in entry.concepts {
+        values.append((.concept, uri))
+        let term = String(uri.split(separator: "/").last ?? "")
+        if uri.hasPrefix(schemes.themes + "/") { values.append((.theme, term)) }
+        if uri.hasPrefix(schemes.targetGroups + "/") { values.append((.audience, term)) }
+      }
+      for tag in entry.tags { values.append((.category, tag)) }
     }
-    for audience in entry.audiences { values.append((.audience, audience)) }
     return values
   }
 }

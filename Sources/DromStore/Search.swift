@@ -1,5 +1,6 @@
 import DromModel
 import DromText
+import DromVocabulary
 import Foundation
 import GRDB
 
@@ -65,34 +66,35 @@ public enum SearchError: Error, CustomStringConvertible {
 }
 
 extension DromDatabase {
-  /// Ranked results (bm25, title weighted above summary above content) with snippets and the
-  /// counts of every facet over all matches.
-  public func search(_ query: SearchQuery, highlight: (open: String, close: String) = ("[", "]"))
-    throws -> SearchResults
-  {
-    let match =
-      query.rawSyntax
-      ? query.text
-      : try pool.read { db in
-        Self.ftsTerms(query.text, languages: try searchLanguages(db, reader: query.readerLanguage))
-      }
-    var conditions: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
-    if let match {
-      conditions.append("entry.id IN (SELECT rowid FROM entryText WHERE entryText MATCH ?)")
-      arguments.append(match)
-    }
-    for (facet, values) in query.filters.sorted(by: { $0.key.rawValue < $1.key.rawValue })
-    where !values.isEmpty {
-      conditions.append(
-        "entry.id IN (SELECT entryId FROM entryFacet WHERE facet = ? AND value IN (\(databaseQuestionMarks(count: values.count))))"
-      )
-      arguments.append(facet.rawValue)
-      arguments.append(contentsOf: values)
-    }
-    let whereClause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+  /// Ranked results with snippets and the counts of every facet over all matches.
+  ///
+  /// Every query word must match the text, in any of its forms (folded, or stemmed in the
+  /// reader's language or any language of the index). With a vocabulary, words that name
+  /// concepts in any language ("gitanos", "jóvenes gitanos") also find entries tagged with
+  /// those concepts, whatever language they are written in; such entries rank below direct
+  /// text matches (bm25: title above summary above content).
+  public func search(
+    _ query: SearchQuery, vocabulary: Vocabulary = .empty,
+    highlight: (open: String, close: String) = ("[", "]")
+  ) throws -> SearchResults {
     do {
       return try pool.read { db in
+        let match = try matchCondition(query, vocabulary: vocabulary, db: db)
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let match {
+          conditions.append(match.condition)
+          arguments += match.arguments
+        }
+        for (facet, values) in query.filters.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        where !values.isEmpty {
+          conditions.append(
+            "entry.id IN (SELECT entryId FROM entryFacet WHERE facet = ? AND value IN (\(databaseQuestionMarks(count: values.count))))"
+          )
+          arguments.append(facet.rawValue)
+          arguments.append(contentsOf: values)
+        }
+        let whereClause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         let total =
           try Int.fetchOne(
             db,
@@ -100,8 +102,8 @@ extension DromDatabase {
               "SELECT COUNT(DISTINCT COALESCE(clusterKey, 'row:' || id)) FROM entry WHERE \(whereClause)",
             arguments: StatementArguments(arguments)) ?? 0
         let hits = try self.hits(
-          db, match: match, whereClause: whereClause, arguments: arguments, query: query,
-          highlight: highlight)
+          db, textMatch: match?.text, whereClause: whereClause, arguments: arguments,
+          query: query, highlight: highlight)
         var facets: [String: [FacetCount]] = [:]
         for row in try Row.fetchAll(
           db,
@@ -121,69 +123,93 @@ extension DromDatabase {
     }
   }
 
+  /// The SQL condition an entry must meet to match the query's words, and the FTS5 expression
+  /// of its text part (for ranking and snippets); nil when the query has no words.
+  private func matchCondition(_ query: SearchQuery, vocabulary: Vocabulary, db: Database) throws
+    -> (condition: String, arguments: [any DatabaseValueConvertible], text: String)?
+  {
+    let textIn = "entry.id IN (SELECT rowid FROM entryText WHERE entryText MATCH ?)"
+    if query.rawSyntax {
+      let text = query.text.trimmingCharacters(in: .whitespaces)
+      return text.isEmpty ? nil : (textIn, [text], text)
+    }
+    let languages = try searchLanguages(db, reader: query.readerLanguage)
+    guard let text = Self.ftsTerms(query.text, languages: languages) else { return nil }
+    var words: [String] = []
+    Analyzer.forEachWord(in: query.text) { word, _, _ in words.append(word) }
+    let (groups, rest) = vocabulary.conceptsInQuery(words, languages: languages)
+    guard !groups.isEmpty else { return (textIn, [text], text) }
+    var conceptParts: [String] = []
+    var arguments: [any DatabaseValueConvertible] = [text]
+    for group in groups {
+      let uris = group.sorted()
+      conceptParts.append(
+        "entry.id IN (SELECT entryId FROM entryFacet WHERE facet = 'concept' AND value IN (\(databaseQuestionMarks(count: uris.count))))"
+      )
+      arguments += uris
+    }
+    if let restText = Self.ftsTerms(rest.joined(separator: " "), languages: languages) {
+      conceptParts.append(textIn)
+      arguments.append(restText)
+    }
+    return ("(\(textIn) OR (\(conceptParts.joined(separator: " AND "))))", arguments, text)
+  }
+
   private func hits(
-    _ db: Database, match: String?, whereClause: String, arguments: [any DatabaseValueConvertible],
-    query: SearchQuery, highlight: (open: String, close: String)
+    _ db: Database, textMatch: String?, whereClause: String,
+    arguments: [any DatabaseValueConvertible], query: SearchQuery,
+    highlight: (open: String, close: String)
   ) throws -> [SearchHit] {
-    // One hit per cluster: the best-ranked copy of a practice several partners publish.
-    let cluster =
-      "ROW_NUMBER() OVER (PARTITION BY COALESCE(entry.clusterKey, 'row:' || entry.id)"
-    let rows: [Row]
+    // One hit per cluster: the best-ranked copy of a practice several partners publish. FTS5's
+    // bm25() and snippet() cannot sit beside a window function, so text scores are computed
+    // first (entries found only through concepts rank after them), and snippets last.
+    let textScores =
+      textMatch.map { _ in
+        """
+        WITH text AS MATERIALIZED (
+          SELECT rowid AS id, bm25(entryText, 10.0, 4.0, 1.0) AS score FROM entryText
+          WHERE entryText MATCH ?),
+        """
+      } ?? "WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),"
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        \(textScores)
+        matched AS MATERIALIZED (
+          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText,
+            COALESCE(text.score, 1e9) AS score
+          FROM entry JOIN source ON source.id = entry.sourceId LEFT JOIN text ON text.id = entry.id
+          WHERE \(whereClause))
+        SELECT * FROM (
+          SELECT *, ROW_NUMBER() OVER (
+            PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, updated DESC, id) AS copy
+          FROM matched)
+        WHERE copy = 1
+        ORDER BY score, updated DESC, id
+        LIMIT ? OFFSET ?
+        """,
+      arguments: StatementArguments(
+        (textMatch.map { [$0] } ?? []) + arguments + [query.limit, query.offset]))
     var snippets: [Int64: String] = [:]
-    if let match {
-      // FTS5's snippet() cannot sit beside a window function, so ranks come first and the
-      // snippets of the page's hits second.
-      let ranked = try Row.fetchAll(
+    let ids = rows.map { $0["id"] as Int64 }
+    if let textMatch, !ids.isEmpty {
+      for row in try Row.fetchAll(
         db,
         sql: """
-          WITH matched AS MATERIALIZED (
-            SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-              bm25(entryText, 10.0, 4.0, 1.0) AS score
-            FROM entryText JOIN entry ON entry.id = entryText.rowid JOIN source ON source.id = entry.sourceId
-            WHERE entryText MATCH ? AND \(whereClause))
-          SELECT * FROM (
-            SELECT *, ROW_NUMBER() OVER (
-              PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, id) AS copy
-            FROM matched)
-          WHERE copy = 1
-          ORDER BY score, updated DESC
-          LIMIT ? OFFSET ?
+          SELECT rowid, snippet(entryText, -1, ?, ?, '…', 16) AS snippet FROM entryText
+          WHERE entryText MATCH ? AND rowid IN (\(databaseQuestionMarks(count: ids.count)))
           """,
-        arguments: StatementArguments([match] + arguments + [query.limit, query.offset]))
-      let ids = ranked.map { $0["id"] as Int64 }
-      if !ids.isEmpty {
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT rowid, snippet(entryText, -1, ?, ?, '…', 16) AS snippet FROM entryText
-            WHERE entryText MATCH ? AND rowid IN (\(databaseQuestionMarks(count: ids.count)))
-            """,
-          arguments: StatementArguments([highlight.open, highlight.close, match] + ids))
-        {
-          snippets[row["rowid"]] = DromTokenizer.stripMarks(row["snippet"] ?? "")
-        }
+        arguments: StatementArguments([highlight.open, highlight.close, textMatch] + ids))
+      {
+        snippets[row["rowid"]] = DromTokenizer.stripMarks(row["snippet"] ?? "")
       }
-      rows = ranked
-    } else {
-      rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT * FROM (
-            SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-              COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS snippet,
-              \(cluster) ORDER BY entry.updated DESC, entry.id) AS copy
-            FROM entry JOIN source ON source.id = entry.sourceId
-            WHERE \(whereClause))
-          WHERE copy = 1
-          ORDER BY updated DESC, id
-          LIMIT ? OFFSET ?
-          """, arguments: StatementArguments(arguments + [query.limit, query.offset]))
     }
     return try rows.map { row in
       var hit = SearchHit(
         sourceKey: row["sourceKey"], sourceTitle: row["sourceTitle"], entryID: row["entryID"],
         kind: row["kind"], language: row["language"], title: row["title"],
-        snippet: snippets[row["id"]] ?? row["snippet"] ?? "", link: row["link"],
+        snippet: snippets[row["id"]] ?? row["summaryText"] ?? "", link: row["link"],
         updated: row["updated"])
       if let clusterKey: String = row["clusterKey"] {
         hit.alsoPublishedBy = try String.fetchAll(
