@@ -89,6 +89,11 @@ let package = Package(
       swiftSettings: strictness
     ),
     .testTarget(
+      name: "DromVocabularyTests",
+      dependencies: ["DromVocabulary", "DromFeeds", "DromModel"],
+      swiftSettings: strictness
+    ),
+    .testTarget(
       name: "DromCLITests",
       dependencies: ["DromModel"],
       exclude: ["Golden"],

@@ -48,7 +48,8 @@ public enum SKOSReader {
     let parser = XMLStreamParser(limits: ParserLimits(), diagnostics: diagnostics, sink: sink)
     parser.push(data)
     parser.finish()
-    return Result(schemes: sink.schemes, concepts: sink.concepts, diagnostics: diagnostics.diagnostics)
+    return Result(
+      schemes: sink.schemes, concepts: sink.concepts, diagnostics: diagnostics.diagnostics)
   }
 }
 
@@ -68,7 +69,8 @@ private final class SKOSSink: XMLSplitSink {
       guard name == QName(NS.rdf, "RDF") else {
         diagnostics.add(
           .error, "vocab.not-rdf", line: line, column: column,
-          "the vocabulary's root element is <\(name.local)>, not <rdf:RDF>: write SKOS in RDF/XML as Vocabularies/README.md shows")
+          "the vocabulary's root element is <\(name.local)>, not <rdf:RDF>: write SKOS in RDF/XML as Vocabularies/README.md shows"
+        )
         return .reject
       }
       return .container

@@ -158,7 +158,8 @@ public final class Harvester: Sendable {
     var diagnostics: [Diagnostic] = []
     var noted: Set<String> = []
     for index in feed.entries.indices {
-      for unmapped in vocabulary.tag(&feed.entries[index]) where noted.insert(unmapped.category).inserted {
+      for unmapped in vocabulary.tag(&feed.entries[index])
+      where noted.insert(unmapped.category).inserted {
         let suggestions = unmapped.closest.compactMap { vocabulary.concepts[$0] }.map {
           "\(vocabulary.label($0, language: "en")) (\($0.scheme)/\($0.term))"
         }

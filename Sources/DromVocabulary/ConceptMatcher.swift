@@ -70,7 +70,8 @@ struct ConceptMatcher: Sendable {
     for i in 1...a.count {
       current[0] = i
       for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       swap(&previous, &current)
     }
@@ -90,13 +91,16 @@ extension Vocabulary {
 
   /// Splits a query into the concepts its words name, longest labels first, and the words left
   /// over: "empleo jóvenes gitanos" → [employment], [roma-youth], no words left.
-  public func conceptsInQuery(_ words: [String], languages: [String]) -> (groups: [Set<String>], rest: [String]) {
+  public func conceptsInQuery(_ words: [String], languages: [String]) -> (
+    groups: [Set<String>], rest: [String]
+  ) {
     var groups: [Set<String>] = []
     var rest: [String] = []
     var index = 0
     while index < words.count {
       var matched = false
-      for length in stride(from: min(matcher.longestLabel, words.count - index), through: 1, by: -1) {
+      for length in stride(from: min(matcher.longestLabel, words.count - index), through: 1, by: -1)
+      {
         let phrase = words[index..<(index + length)].joined(separator: " ")
         let found = matcher.concepts(for: phrase, languages: languages)
         if !found.isEmpty {

@@ -52,16 +52,20 @@ public struct Vocabulary: Sendable {
         ConceptScheme(uri: raw.uri, prefLabels: Self.byLanguage(raw.prefLabels), file: path)
       }
       for raw in read.concepts {
-        let scheme = raw.inScheme.first ?? String(raw.uri[..<(raw.uri.lastIndex(of: "/") ?? raw.uri.endIndex)])
+        let scheme =
+          raw.inScheme.first ?? String(raw.uri[..<(raw.uri.lastIndex(of: "/") ?? raw.uri.endIndex)])
         var altLabels: [String: [String]] = [:]
-        for literal in raw.altLabels { altLabels[literal.language, default: []].append(literal.value) }
+        for literal in raw.altLabels {
+          altLabels[literal.language, default: []].append(literal.value)
+        }
         concepts.append(
           Concept(
             uri: raw.uri, scheme: scheme,
             term: String(raw.uri.split(separator: "/").last ?? Substring(raw.uri)),
             prefLabels: Self.byLanguage(raw.prefLabels), altLabels: altLabels,
             broader: raw.broader, exactMatch: raw.exactMatch,
-            definition: raw.definitions.first { $0.language == "en" }?.value ?? raw.definitions.first?.value,
+            definition: raw.definitions.first { $0.language == "en" }?.value
+              ?? raw.definitions.first?.value,
             file: path, line: raw.line))
       }
     }
@@ -80,7 +84,9 @@ public struct Vocabulary: Sendable {
 
   private static func byLanguage(_ literals: [SKOSReader.Literal]) -> [String: String] {
     var labels: [String: String] = [:]
-    for literal in literals where labels[literal.language] == nil { labels[literal.language] = literal.value }
+    for literal in literals where labels[literal.language] == nil {
+      labels[literal.language] = literal.value
+    }
     return labels
   }
 
@@ -109,11 +115,15 @@ public struct Vocabulary: Sendable {
     var rows: [(Concept, Int)] = []
     func visit(_ concept: Concept, _ depth: Int) {
       rows.append((concept, depth))
-      for child in (narrower[concept.uri] ?? []).compactMap({ concepts[$0] }).sorted(by: { $0.term < $1.term }) {
+      for child in (narrower[concept.uri] ?? []).compactMap({ concepts[$0] }).sorted(by: {
+        $0.term < $1.term
+      }) {
         visit(child, depth + 1)
       }
     }
-    for top in members.filter({ $0.broader.allSatisfy { !memberURIs.contains($0) } }).sorted(by: { $0.term < $1.term }) {
+    for top in members.filter({ $0.broader.allSatisfy { !memberURIs.contains($0) } }).sorted(by: {
+      $0.term < $1.term
+    }) {
       visit(top, 0)
     }
     return rows

@@ -3,6 +3,7 @@ import DromFeeds
 import DromHarvest
 import DromModel
 import DromStore
+import DromVocabulary
 import Foundation
 import Logging
 
@@ -44,6 +45,8 @@ struct Harvest: AsyncParsableCommand {
   @Flag(help: "Fetch sources that are backing off after failures too.")
   var force = false
 
+  @OptionGroup var vocabulary: VocabularyOption
+
   func run() async throws {
     guard FileManager.default.fileExists(atPath: registry) else {
       throw ValidationError("cannot read the registry '\(registry)': give its path with --registry")
@@ -61,7 +64,9 @@ struct Harvest: AsyncParsableCommand {
     var logger = Logger(label: "drom.harvest")
     logger.logLevel = .warning
     let display = ProgressDisplay(total: read.sources.count)
-    let results = try await Harvester(database: index, options: options, logger: logger).run(
+    let results = try await Harvester(
+      database: index, options: options, vocabulary: try vocabulary.load(), logger: logger
+    ).run(
       read.sources, progress: { display.update($0) })
     display.finish()
     let failed = results.filter { [.failed, .rejected].contains($0.record.outcome) }

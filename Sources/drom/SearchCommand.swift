@@ -25,9 +25,14 @@ struct Search: AsyncParsableCommand {
   var limit: Int = 10
   @Flag(help: "Pass the query to SQLite FTS5 as it is (phrases, NEAR, prefix*).")
   var raw = false
+  @Option(
+    help: ArgumentHelp(
+      "The reader's language (BCP 47): query words are stemmed in it first.", valueName: "tag"))
+  var readerLanguage: String?
   @Option(help: "Output format: text or json.")
   var format: OutputFormat = .text
   @OptionGroup var database: DatabaseOption
+  @OptionGroup var vocabulary: VocabularyOption
 
   func run() async throws {
     guard FileManager.default.fileExists(atPath: database.db) else {
@@ -35,15 +40,18 @@ struct Search: AsyncParsableCommand {
         "there is no index at '\(database.db)': run drom harvest first, or give --db")
     }
     let index = try database.open()
-    let request = SearchQuery(
+    var request = SearchQuery(
       text: query,
       filters: [
         .kind: kind, .country: country.map { $0.uppercased() }, .city: city, .theme: theme,
         .language: lang,
       ],
       limit: max(1, limit), rawSyntax: raw)
+    request.readerLanguage = readerLanguage
     let results: SearchResults
-    do { results = try index.search(request) } catch let error as SearchError {
+    do { results = try index.search(request, vocabulary: try vocabulary.load()) } catch let error
+      as SearchError
+    {
       throw ValidationError("\(error)")
     }
     if format == .json {
