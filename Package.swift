@@ -80,7 +80,7 @@ let package = Package(
     .testTarget(
       name: "DromHarvestTests",
       dependencies: [
-        "DromHarvest", "DromStore", "DromFeeds", "DromModel",
+        "DromHarvest", "DromStore", "DromFeeds", "DromModel", "DromVocabulary",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

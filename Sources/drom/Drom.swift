@@ -8,7 +8,7 @@ struct Drom: AsyncParsableCommand {
       "A federated directory of good practices against discrimination in the labour market.",
     version: DromVersion.current,
     subcommands: [
-      Validate.self, Inspect.self, Harvest.self, Search.self, Report.self, Sources.self,
+      Validate.self, Inspect.self, Harvest.self, Search.self, Report.self, Sources.self, Vocab.self,
     ]
   )
 }

@@ -23,16 +23,21 @@ struct ReadmeTests {
   func mentionsEverything() throws {
     let readme = try String(
       contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-    let commands = try subcommands(of: [])
-    #expect(!commands.isEmpty)
-    for command in commands {
-      #expect(readme.contains("drom \(command)"), "README lacks 'drom \(command)'")
-      let help = try drom([command, "--help"]).stdout
+    var pending = try subcommands(of: []).map { [$0] }
+    #expect(!pending.isEmpty)
+    while let command = pending.popLast() {
+      #expect(
+        readme.contains("drom " + command.joined(separator: " ")),
+        "README lacks 'drom \(command.joined(separator: " "))'")
+      pending += try subcommands(of: command).map { command + [$0] }
+      let help = try drom(command + ["--help"]).stdout
       let options = help.matches(of: try Regex(#"(?m)^\s+(?:-\w, )?(--[a-z][a-z-]*)"#)).map {
         String($0.output[1].substring!)
       }
       for option in Set(options).subtracting(["--help", "--version"]) {
-        #expect(readme.contains(option), "README lacks \(option) of drom \(command)")
+        #expect(
+          readme.contains(option),
+          "README lacks \(option) of drom \(command.joined(separator: " "))")
       }
     }
   }

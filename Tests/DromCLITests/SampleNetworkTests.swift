@@ -60,3 +60,41 @@ struct SampleNetworkTests {
     #expect(!text.contains("updated "), "a terminal gets the live line, not the log")
   }
 }
+
+@Suite("The shipped vocabularies")
+struct ShippedVocabularyTests {
+  @Test(
+    "pass drom vocab check: a label in every partner language, no duplicates, no dangling links")
+  func check() throws {
+    let run = try drom(["vocab", "check"])
+    #expect(run.status == 0, "\(run.stdout)")
+    #expect(run.stdout.contains(" 0 errors"))
+  }
+
+  @Test("show a scheme as a tree in Serbian Cyrillic")
+  func show() throws {
+    let run = try drom(["vocab", "show", "target-groups", "--lang", "sr-Cyrl"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("Мигранти  (migrants)"))
+    #expect(run.stdout.contains("\n    Избеглице  (refugees)"))
+  }
+
+  @Test("let a Spanish query find Roma youth employment practices in other languages")
+  func crossLanguageSearch() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "drom-x-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let index = directory.appendingPathComponent("index.sqlite").path
+    _ = try drom(["harvest", "--registry", "docs/sample-network/registry.opml", "--db", index])
+    let run = try drom([
+      "search", "empleo jóvenes gitanos", "--format", "json", "--limit", "50", "--db", index,
+    ])
+    let results = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let hits = results["hits"] as! [[String: Any]]
+    let languages = Set(
+      hits.compactMap { ($0["language"] as? String)?.split(separator: "-").first.map(String.init) })
+    #expect(languages.isSuperset(of: ["es", "sr"]), "\(languages)")
+    #expect(hits.first?["language"] as? String == "es", "direct Spanish matches rank first")
+  }
+}

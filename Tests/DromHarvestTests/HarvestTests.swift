@@ -1,6 +1,7 @@
 import DromHarvest
 import DromModel
 import DromStore
+import DromVocabulary
 import Foundation
 import Logging
 import NIOCore
@@ -28,6 +29,7 @@ final class HarvestBench {
     "drom-harvest-\(UUID())")
   let database: DromDatabase
   var options = HarvestOptions()
+  var vocabulary = Vocabulary.empty
 
   init() throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,8 +53,9 @@ final class HarvestBench {
 
   @discardableResult
   func harvest(_ sources: [SourceDescription]) async throws -> [SourceHarvest] {
-    try await Harvester(database: database, options: options, logger: Logger(label: "test")).run(
-      sources)
+    try await Harvester(
+      database: database, options: options, vocabulary: vocabulary, logger: Logger(label: "test")
+    ).run(sources)
   }
 
   func titles(_ source: SourceDescription) throws -> [String] {

@@ -1,6 +1,7 @@
 import DromHarvest
 import DromModel
 import DromStore
+import DromVocabulary
 import Foundation
 import Testing
 
@@ -88,5 +89,64 @@ struct MultilingualSearchTests {
     #expect(throws: SearchError.self) {
       try bench.database.search(SearchQuery(text: "Roma AND \"NEAR(", rawSyntax: true))
     }
+  }
+}
+
+@Suite("Searching through the vocabularies", .serialized)
+struct ConceptSearchTests {
+  private let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Vocabularies")
+    .path
+
+  private func tagged(_ language: String, _ id: String, _ title: String, _ categories: String)
+    -> String
+  {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom" xmlns:dcterms="http://purl.org/dc/terms/" xml:lang="\(language)">
+      <title>\(language)</title><id>urn:\(language)</id><updated>2026-03-10T09:00:00Z</updated>
+      <entry><id>\(id)</id><title>\(title)</title><updated>2026-03-10T09:00:00Z</updated>
+        <dcterms:type>https://w3id.org/drom/vocab/kinds/practice</dcterms:type>\(categories)</entry>
+    </feed>
+    """
+  }
+
+  private func bench() async throws -> HarvestBench {
+    let bench = try HarvestBench()
+    bench.vocabulary = try Vocabulary.load(directory: shipped)
+    bench.server.serve(
+      "/da",
+      body: tagged(
+        "da", "urn:da:1", "Mentorordning i København",
+        "<dcterms:audience>https://w3id.org/drom/vocab/target-groups/roma</dcterms:audience>"))
+    bench.server.serve(
+      "/nl", body: tagged("nl", "urn:nl:1", "Begeleiding in Molenbeek", "<category term=\"Roma\"/>")
+    )
+    bench.server.serve("/es", body: tagged("es", "urn:es:1", "Programa para gitanos", ""))
+    bench.server.serve(
+      "/sv",
+      body: tagged(
+        "sv", "urn:sv:1", "Praktikplatser",
+        "<category scheme=\"https://w3id.org/drom/vocab/themes\" term=\"internships\"/>"))
+    try await bench.harvest(["/da", "/nl", "/es", "/sv"].map { bench.source($0) })
+    return bench
+  }
+
+  @Test(
+    "Spanish 'gitanos' finds entries tagged with the Roma concept in Danish and Dutch, below the Spanish text match"
+  )
+  func gitanos() async throws {
+    let bench = try await bench()
+    let hits = try bench.database.search(SearchQuery(text: "gitanos"), vocabulary: bench.vocabulary)
+      .hits.map(\.entryID)
+    #expect(hits.first == "urn:es:1")
+    #expect(Set(hits) == ["urn:es:1", "urn:da:1", "urn:nl:1"])
+  }
+
+  @Test("A theme filter includes its narrower themes")
+  func narrowerThemes() async throws {
+    let bench = try await bench()
+    let results = try bench.database.search(SearchQuery(text: "", filters: [.theme: ["training"]]))
+    #expect(results.hits.map(\.entryID) == ["urn:sv:1"])
   }
 }
