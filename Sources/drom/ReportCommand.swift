@@ -31,7 +31,9 @@ struct Report: AsyncParsableCommand {
       print(
         "  \(formatter.string(from: record.startedAt))  \(record.outcome.rawValue)\(record.httpStatus.map { " HTTP \($0)" } ?? "")  \(record.bytes) bytes  +\(counts.added) ~\(counts.changed) -\(counts.deleted) =\(counts.unchanged)\(record.message.map { "  \($0)" } ?? "")"
       )
-      for diagnostic in record.diagnostics where diagnostic.severity != .note {
+      // Notes are small repairs, except unmapped categories, which partners should see.
+      for diagnostic in record.diagnostics
+      where diagnostic.severity != .note || diagnostic.code == "category.unmapped" {
         print("    \(diagnostic.compilerStyle)")
       }
     }
