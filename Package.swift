@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // Debian's libxml2, with the ICU clash defused in shim.h.
@@ -63,10 +65,27 @@ let package = Package(
       ],
       swiftSettings: strictness
     ),
+    .target(
+      name: "DromSite",
+      dependencies: [
+        "DromModel", "DromStore", "DromVocabulary",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ],
+      swiftSettings: strictness
+    ),
+    .target(
+      name: "DromServer",
+      dependencies: [
+        "DromModel", "DromStore", "DromSite", "DromVocabulary",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness
+    ),
     .executableTarget(
       name: "drom",
       dependencies: [
-        "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary",
+        "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -91,6 +110,15 @@ let package = Package(
     .testTarget(
       name: "DromVocabularyTests",
       dependencies: ["DromVocabulary", "DromFeeds", "DromModel"],
+      swiftSettings: strictness
+    ),
+    .testTarget(
+      name: "DromServerTests",
+      dependencies: [
+        "DromServer", "DromSite", "DromStore", "DromHarvest", "DromVocabulary", "DromModel",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictness
     ),
     .testTarget(

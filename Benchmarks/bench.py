@@ -22,6 +22,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scenario_feed_parse  # noqa: E402
+import scenario_harvest  # noqa: E402
 from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state, log,  # noqa: E402
                      machine, measure, write_json)
 
@@ -29,6 +30,7 @@ from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state,
 # `scenario_<name>.py` with a `SCENARIO`, and one more line here.
 SCENARIOS: list[Scenario] = [
     scenario_feed_parse.SCENARIO,
+    scenario_harvest.SCENARIO,
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 

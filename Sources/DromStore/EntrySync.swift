@@ -102,9 +102,14 @@ extension DromDatabase {
       try db.execute(
         sql: """
           INSERT INTO entry (kind, language, title, summary, contentText, link, published, updated,
-            data, dataHash, clusterKey, lastChanged, firstSeen, sourceId, entryID)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, arguments: StatementArguments(values + [now, source.id, entry.id]))
+            data, dataHash, clusterKey, lastChanged, firstSeen, sourceId, entryID, slug)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: StatementArguments(
+          values + [
+            now, source.id, entry.id,
+            EntrySlug.make(sourceKey: source.description.key, entryID: entry.id),
+          ]))
       id = db.lastInsertedRowID
     }
     for (facet, value) in Facets.values(of: entry, source: source.description) {

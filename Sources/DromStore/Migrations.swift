@@ -122,6 +122,20 @@ enum Migrations {
           INSERT INTO entryText(entryText) VALUES ('rebuild');
           """)
     }
+    migrator.registerMigration("v3: stable entry slugs for page addresses") { db in
+      try db.execute(sql: "ALTER TABLE entry ADD COLUMN slug TEXT")
+      let rows = try Row.fetchAll(
+        db,
+        sql:
+          "SELECT entry.id, source.key, entry.entryID FROM entry JOIN source ON source.id = entry.sourceId"
+      )
+      for row in rows {
+        try db.execute(
+          sql: "UPDATE entry SET slug = ? WHERE id = ?",
+          arguments: [EntrySlug.make(sourceKey: row["key"], entryID: row["entryID"]), row["id"]])
+      }
+      try db.execute(sql: "CREATE UNIQUE INDEX entry_on_slug ON entry(slug)")
+    }
     return migrator
   }
 

@@ -15,6 +15,7 @@ public struct SearchQuery: Sendable, Hashable {
   public var rawSyntax: Bool
   /// The reader's language (BCP 47): query words are stemmed in it first.
   public var readerLanguage: String?
+  public var sort: SearchSort = .relevance
 
   public init(
     text: String, filters: [Facet: [String]] = [:], limit: Int = 20, offset: Int = 0,
@@ -28,6 +29,12 @@ public struct SearchQuery: Sendable, Hashable {
   }
 }
 
+/// How results are ordered: best match first, or newest first.
+public enum SearchSort: String, Codable, Sendable, CaseIterable {
+  case relevance
+  case newest
+}
+
 public struct SearchHit: Codable, Hashable, Sendable {
   public var sourceKey: String
   public var sourceTitle: String
@@ -39,6 +46,8 @@ public struct SearchHit: Codable, Hashable, Sendable {
   public var snippet: String
   public var link: String?
   public var updated: Date?
+  /// The address of the entry's page (`/en/entry/<slug>`).
+  public var slug: String
   /// Other partners publishing the same practice (same identifier or canonical link): the
   /// directory shows it once, with every provenance.
   public var alsoPublishedBy: [String] = []
@@ -47,6 +56,11 @@ public struct SearchHit: Codable, Hashable, Sendable {
 public struct FacetCount: Codable, Hashable, Sendable {
   public var value: String
   public var count: Int
+
+  public init(value: String, count: Int) {
+    self.value = value
+    self.count = count
+  }
 }
 
 public struct SearchResults: Codable, Hashable, Sendable {
@@ -186,7 +200,7 @@ extension DromDatabase {
             PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, updated DESC, id) AS copy
           FROM matched)
         WHERE copy = 1
-        ORDER BY score, updated DESC, id
+        ORDER BY \(query.sort == .newest ? "updated DESC, score, id" : "score, updated DESC, id")
         LIMIT ? OFFSET ?
         """,
       arguments: StatementArguments(
@@ -210,7 +224,7 @@ extension DromDatabase {
         sourceKey: row["sourceKey"], sourceTitle: row["sourceTitle"], entryID: row["entryID"],
         kind: row["kind"], language: row["language"], title: row["title"],
         snippet: snippets[row["id"]] ?? row["summaryText"] ?? "", link: row["link"],
-        updated: row["updated"])
+        updated: row["updated"], slug: row["slug"] ?? "")
       if let clusterKey: String = row["clusterKey"] {
         hit.alsoPublishedBy = try String.fetchAll(
           db,

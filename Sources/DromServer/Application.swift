@@ -1,0 +1,48 @@
+import DromModel
+import DromSite
+import DromStore
+import DromVocabulary
+import Foundation
+import Hummingbird
+import Logging
+
+/// Where and how `drom serve` listens.
+public struct ServerConfiguration: Sendable {
+  public var host = "127.0.0.1"
+  public var port = 8080
+
+  public init(host: String = "127.0.0.1", port: Int = 8080) {
+    self.host = host
+    self.port = port
+  }
+}
+
+/// Everything a request handler reads: the index, the site and the vocabularies.
+struct Directory: Sendable {
+  let database: DromDatabase
+  let site: Site
+  let pages: Pages
+  let vocabulary: Vocabulary
+}
+
+/// Builds the web directory (HTML pages, JSON API, feeds) as a Hummingbird application, apart
+/// from `main` so tests run it in process.
+public func buildApplication(
+  database: DromDatabase, site: Site, vocabulary: Vocabulary,
+  configuration: ServerConfiguration = .init(), logger: Logger
+) -> some ApplicationProtocol {
+  let directory = Directory(
+    database: database, site: site, pages: Pages(site: site, vocabulary: vocabulary),
+    vocabulary: vocabulary)
+  let router = Router(context: BasicRequestContext.self)
+  router.add(middleware: AccessLogMiddleware(logger: logger))
+  router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
+  router.add(middleware: SecurityHeadersMiddleware())
+  PageRoutes(directory: directory).register(on: router)
+  APIRoutes(directory: directory).register(on: router)
+  return Application(
+    router: router,
+    configuration: .init(
+      address: .hostname(configuration.host, port: configuration.port), serverName: "Drom"),
+    logger: logger)
+}

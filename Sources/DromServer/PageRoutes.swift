@@ -1,0 +1,144 @@
+import DromSite
+import DromStore
+import Foundation
+import Hummingbird
+
+/// The HTML pages, under a language prefix (`/sv/search`); `/` picks the language from
+/// `Accept-Language`.
+struct PageRoutes {
+  let directory: Directory
+
+  func register(on router: Router<BasicRequestContext>) {
+    router.get("/") { request, _ in
+      Responses.redirect(
+        to: "/\(directory.site.negotiate(acceptLanguage: request.headers[.acceptLanguage]))/")
+    }
+    router.get("/assets/:file") { request, context in
+      let file = try context.parameters.require("file")
+      guard "/assets/" + file == directory.site.stylesheetPath else {
+        throw DirectoryError(
+          status: .notFound, code: "not-found", message: "there is no asset \(file)")
+      }
+      return Responses.make(
+        directory.site.stylesheet, type: "text/css; charset=utf-8", request: request,
+        cache: "public, max-age=31536000, immutable")
+    }
+    router.get("/:lang/") { request, context in
+      let language = try language(context)
+      let overview = try directory.database.overview()
+      var latest = SearchParameters()
+      latest.sort = .newest
+      var query = latest.query(readerLanguage: language)
+      query.limit = 8
+      let results = try directory.database.search(query, vocabulary: directory.vocabulary)
+      return try render(
+        directory.pages.home(overview: overview, latest: results, language: language), language,
+        "/", request)
+    }
+    router.get("/:lang/search") { request, context in
+      let language = try language(context)
+      let parameters = try SearchParameters.read(request)
+      let results = try directory.database.search(
+        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+        highlight: (SearchHighlight.open, SearchHighlight.close))
+      let page = directory.pages.search(parameters, results: results, language: language)
+      return try render(page, language, "/search?" + parameters.queryString(), request)
+    }
+    router.get("/:lang/search.atom") { request, context in
+      let language = try language(context)
+      let parameters = try SearchParameters.read(request)
+      let results = try directory.database.search(
+        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary)
+      let feed = AtomOfResults.render(
+        results, parameters: parameters, language: language,
+        title: directory.site.strings(language)["siteName"] ?? "Drom", base: baseURL(request))
+      return Responses.make(feed, type: "application/atom+xml; charset=utf-8", request: request)
+    }
+    router.get("/:lang/entry/:slug") { request, context in
+      let language = try language(context)
+      let slug = try context.parameters.require("slug")
+      guard EntrySlug.isWellFormed(slug), let stored = try directory.database.entry(slug: slug)
+      else {
+        throw DirectoryError(
+          status: .notFound, code: "not-found",
+          message: "there is no entry \(slug); it may have been withdrawn by its partner")
+      }
+      return try render(
+        directory.pages.entry(stored, language: language), language, "/entry/\(slug)", request)
+    }
+    router.get("/:lang/sources") { request, context in
+      let language = try language(context)
+      let sources = try directory.database.sources()
+      var latest: [String: HarvestRecord] = [:]
+      for record in try directory.database.harvestHistory(perSource: 1) {
+        latest[record.sourceKey] = record
+      }
+      let page = directory.pages.sources(
+        sources, entries: try directory.database.entryCounts(), latest: latest, language: language)
+      return try render(page, language, "/sources", request)
+    }
+    router.get("/:lang/about") { request, context in
+      let language = try language(context)
+      return try render(directory.pages.about(language: language), language, "/about", request)
+    }
+    router.get("/:lang/opensearch.xml") { request, context in
+      let language = try language(context)
+      let base = baseURL(request)
+      let name = directory.site.strings(language)["siteName"] ?? "Drom"
+      let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+          <ShortName>\(Escaping.xml(name))</ShortName>
+          <Description>\(Escaping.xml(directory.site.strings(language)["tagline"] ?? ""))</Description>
+          <InputEncoding>UTF-8</InputEncoding>
+          <Language>\(language)</Language>
+          <Url type="text/html" template="\(base)/\(language)/search?q={searchTerms}"/>
+          <Url type="application/atom+xml" template="\(base)/\(language)/search.atom?q={searchTerms}"/>
+          <Url type="application/json" template="\(base)/api/search?q={searchTerms}"/>
+        </OpenSearchDescription>
+        """
+      return Responses.make(xml, type: "application/opensearchdescription+xml", request: request)
+    }
+  }
+
+  private func language(_ context: BasicRequestContext) throws -> String {
+    let language = try context.parameters.require("lang")
+    guard directory.site.supports(language) else {
+      throw DirectoryError(
+        status: .notFound, code: "not-found", message: "there is no page in '\(language)'")
+    }
+    return language
+  }
+
+  private func render(_ page: PageContent, _ language: String, _ path: String, _ request: Request)
+    throws -> Response
+  {
+    Responses.html(
+      try directory.site.render(page, language: language, path: path), request: request)
+  }
+}
+
+/// The address the client used, for absolute links in feeds and OpenSearch.
+func baseURL(_ request: Request) -> String {
+  "http://" + (request.head.authority ?? "localhost")
+}
+
+enum SearchHighlight {
+  static let open = "\u{2}"
+  static let close = "\u{3}"
+}
+
+extension SearchParameters {
+  static func read(_ request: Request) throws -> SearchParameters {
+    do { return try SearchParameters(items: request.queryItems) } catch {
+      throw DirectoryError(status: .badRequest, code: "bad-parameter", message: error.description)
+    }
+  }
+}
+
+enum Escaping {
+  static func xml(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+  }
+}

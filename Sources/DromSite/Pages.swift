@@ -1,0 +1,222 @@
+import DromModel
+import DromStore
+import DromVocabulary
+import Foundation
+
+/// Builds each page's content from the index: the same for the server and the static export.
+public struct Pages: Sendable {
+  let site: Site
+  let vocabulary: Vocabulary
+
+  public init(site: Site, vocabulary: Vocabulary) {
+    self.site = site
+    self.vocabulary = vocabulary
+  }
+
+  func labels(_ language: String) -> Labels {
+    Labels(strings: site.strings(language), vocabulary: vocabulary, language: language)
+  }
+
+  public func home(overview: IndexOverview, latest: SearchResults, language: String) -> PageContent
+  {
+    let labels = labels(language)
+    func links(_ counts: [FacetCount], _ facet: Facet) -> [[String: Any]] {
+      counts.map {
+        [
+          "label": labels.label(facet, $0.value), "count": $0.count,
+          "url": "/\(language)/search?\(facet.rawValue)=\(URLQuery.escape($0.value))",
+        ]
+      }
+    }
+    return PageContent(
+      template: "home", title: labels.strings["tagline"] ?? "Drom", navigation: "home",
+      context: [
+        "entries": overview.entries, "sources": overview.sources,
+        "byKind": links(overview.byKind, .kind), "byCountry": links(overview.byCountry, .country),
+        "byTheme": links(overview.byTheme, .theme),
+        "latest": hits(latest.hits, language: language),
+      ], feedURL: "/\(language)/search.atom?sort=newest")
+  }
+
+  public func search(_ parameters: SearchParameters, results: SearchResults, language: String)
+    -> PageContent
+  {
+    let labels = labels(language)
+    let strings = labels.strings
+    var facets: [[String: Any]] = []
+    for facet in SearchParameters.filterFacets {
+      let chosen = parameters.filters[facet] ?? []
+      var counts = results.facets[facet.rawValue] ?? []
+      // A chosen value stays on the form even when nothing matches it any more.
+      for value in chosen where !counts.contains(where: { $0.value == value }) {
+        counts.append(FacetCount(value: value, count: 0))
+      }
+      guard !counts.isEmpty else { continue }
+      facets.append([
+        "name": facet.rawValue, "legend": strings["facet_" + facet.rawValue] ?? facet.rawValue,
+        "values": counts.prefix(15).enumerated().map { index, count in
+          [
+            "value": count.value, "label": labels.label(facet, count.value), "count": count.count,
+            "checked": chosen.contains(count.value), "id": "f-\(facet.rawValue)-\(index)",
+          ] as [String: Any]
+        },
+      ])
+    }
+    let pages = max(1, (results.total + SearchParameters.pageSize - 1) / SearchParameters.pageSize)
+    let base = "/\(language)/search?"
+    return PageContent(
+      template: "search",
+      title: parameters.text.isEmpty
+        ? strings["resultsAll"] ?? "" : "\(strings["resultsFor"] ?? "") \(parameters.text)",
+      navigation: "search",
+      context: [
+        "query": parameters.text, "total": results.total,
+        "hits": hits(results.hits, language: language),
+        "facets": facets, "hasFilters": !parameters.filters.isEmpty,
+        "sortNewest": parameters.sort == .newest, "page": parameters.page, "pages": pages,
+        "previous": parameters.page > 1 ? base + parameters.queryString { $0.page -= 1 } : false,
+        "next": parameters.page < pages ? base + parameters.queryString { $0.page += 1 } : false,
+        "atom": "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 },
+        "csv": "/api/search.csv?" + parameters.queryString { $0.page = 1 },
+        "clear": base
+          + parameters.queryString {
+            $0.filters = [:]
+            $0.page = 1
+          },
+        "raw": parameters.raw,
+      ], feedURL: "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 })
+  }
+
+  func hits(_ hits: [SearchHit], language: String) -> [[String: Any]] {
+    let strings = site.strings(language)
+    return hits.map { hit in
+      [
+        "title": hit.title, "url": "/\(language)/entry/\(hit.slug)", "kind": hit.kind,
+        "kindLabel": strings["kind_" + hit.kind] ?? hit.kind,
+        "snippet": Highlight.html(hit.snippet), "source": hit.sourceTitle,
+        "updated": hit.updated?.day ?? "", "entryLang": hit.language ?? "",
+        "foreign": (hit.language ?? language) != language,
+        "also": hit.alsoPublishedBy.joined(separator: ", "),
+      ]
+    }
+  }
+
+  public func entry(_ stored: StoredEntry, language: String) -> PageContent {
+    let labels = labels(language)
+    let strings = labels.strings
+    let entry = stored.entry
+    var facts: [[String: Any]] = []
+    func fact(_ key: String, _ values: [String]) {
+      guard !values.isEmpty else { return }
+      facts.append(["term": strings[key] ?? key, "value": values.joined(separator: ", ")])
+    }
+    fact("language", [entry.language.map { labels.label(.language, $0.primary) }].compactMap { $0 })
+    fact(
+      "places",
+      entry.places.map {
+        [$0.name, $0.country.map { labels.label(.country, $0) }].compactMap { $0 }.joined(
+          separator: ", ")
+      })
+    fact(
+      "themes", labels.conceptLabels(entry.concepts, scheme: "https://w3id.org/drom/vocab/themes"))
+    fact(
+      "targetGroups",
+      labels.conceptLabels(entry.concepts, scheme: "https://w3id.org/drom/vocab/target-groups"))
+    fact("tags", entry.tags)
+    if let jurisdiction = entry.legal?.jurisdiction {
+      fact(
+        "jurisdiction", [strings["jurisdiction_" + jurisdiction.rawValue] ?? jurisdiction.rawValue])
+    }
+    if let period = entry.temporal {
+      fact(
+        "when", [[period.start?.day, period.end?.day].compactMap { $0 }.joined(separator: " – ")])
+    }
+    fact("updated", [(entry.updated ?? stored.lastChanged).day])
+    fact("publishedBy", [stored.source.title])
+    fact("alsoPublishedBy", stored.alsoPublishedBy)
+    fact("license", [entry.license].compactMap { $0 })
+    let identifiers: [[String: Any]] = [
+      entry.legal?.eli.map { ["text": $0, "url": $0] },
+      entry.legal?.celex.map {
+        [
+          "text": "CELEX \($0)",
+          "url": "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:\($0)",
+        ]
+      },
+      entry.legal?.nationalIdentifier.map { ["text": $0] },
+    ].compactMap { $0 }
+    let schemaType: String
+    switch entry.kind {
+    case .law: schemaType = "Legislation"
+    case .organisation: schemaType = "Organization"
+    case .person: schemaType = "Person"
+    case .event: schemaType = "Event"
+    case .material: schemaType = "LearningResource"
+    case .practice, .finding: schemaType = "CreativeWork"
+    }
+    return PageContent(
+      template: "entry", title: entry.title, navigation: "search",
+      context: [
+        "title": entry.title, "entryLang": entry.language?.value ?? "",
+        "foreign": (entry.language?.value ?? language) != language,
+        "kind": entry.kind.rawValue,
+        "kindLabel": strings["kind_" + entry.kind.rawValue] ?? entry.kind.rawValue,
+        "schemaType": schemaType, "summary": entry.summary ?? "",
+        // Sanitised when the feed was read (HTMLSanitizer's allowlist): safe to insert as is.
+        "content": entry.content?.html ?? "",
+        "facts": facts, "identifiers": identifiers,
+        "outcomes": entry.outcomes, "evidence": entry.evidence, "funding": entry.funding,
+        "contacts": entry.contacts.map { contact in
+          [
+            "name": contact.formattedName ?? contact.organisation ?? "", "role": contact.role ?? "",
+            "org": contact.formattedName == nil ? "" : contact.organisation ?? "",
+            "person": contact.isPersonal,
+            "emails": contact.emails, "phones": contact.phones, "urls": contact.urls,
+          ] as [String: Any]
+        },
+        "link": entry.canonicalLink ?? "",
+      ])
+  }
+
+  public func sources(
+    _ sources: [SourceState], entries: [Int64: Int], latest: [String: HarvestRecord],
+    language: String
+  ) -> PageContent {
+    let strings = site.strings(language)
+    let labels = labels(language)
+    return PageContent(
+      template: "sources", title: strings["sourcesTitle"] ?? "", navigation: "sources",
+      context: [
+        "sources": sources.map { state in
+          let status = state.lastAttemptAt == nil ? "new" : state.failures == 0 ? "ok" : "failing"
+          let record = latest[state.description.key]
+          return [
+            "title": state.description.title, "url": state.description.htmlURL ?? "",
+            "feed": state.description.feedURL,
+            "place": [
+              state.description.city, state.description.country.map { labels.label(.country, $0) },
+            ].compactMap { $0 }.joined(separator: ", "),
+            "status": status, "statusLabel": strings["status_" + status] ?? status,
+            "lastSuccess": state.lastSuccessAt?.day ?? strings["never"] ?? "",
+            "entries": entries[state.id] ?? 0,
+            "message": record?.message ?? "",
+            "problems": (record?.diagnostics ?? []).filter { $0.severity != .note }.prefix(10).map {
+              ["code": $0.code, "message": $0.message, "line": $0.location.line] as [String: Any]
+            },
+          ] as [String: Any]
+        }
+      ])
+  }
+
+  public func about(language: String) -> PageContent {
+    PageContent(
+      template: "about", title: site.strings(language)["aboutTitle"] ?? "", navigation: "about",
+      context: [:])
+  }
+
+  public func error(status: Int, message: String, language: String) -> PageContent {
+    PageContent(
+      template: "error", title: site.strings(language)["errorTitle"] ?? "", navigation: "",
+      context: ["status": status, "message": message])
+  }
+}

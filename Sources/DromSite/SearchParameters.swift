@@ -1,0 +1,118 @@
+import DromStore
+
+/// A search as a page or API address carries it: `q`, one parameter per facet (repeatable),
+/// `sort`, `page`, and `raw` for FTS5 syntax.
+public struct SearchParameters: Sendable, Equatable {
+  public var text = ""
+  public var filters: [Facet: [String]] = [:]
+  public var sort: SearchSort = .relevance
+  public var page = 1
+  public var raw = false
+  public static let pageSize = 20
+  public static let filterFacets: [Facet] = [
+    .kind, .theme, .audience, .country, .city, .language, .category,
+  ]
+
+  public enum Problem: Error, Equatable, CustomStringConvertible {
+    case badValue(parameter: String, value: String, expected: String)
+
+    public var description: String {
+      switch self {
+      case .badValue(let parameter, let value, let expected):
+        "the parameter '\(parameter)' cannot be '\(value)': \(expected)"
+      }
+    }
+  }
+
+  public init() {}
+
+  /// Reads query items; unknown parameters are ignored, bad values are a `Problem`.
+  public init(items: [(String, String)]) throws(Problem) {
+    for (name, value) in items {
+      switch name {
+      case "q":
+        text = value
+      case "sort":
+        guard let sort = SearchSort(rawValue: value) else {
+          throw .badValue(parameter: name, value: value, expected: "use relevance or newest")
+        }
+        self.sort = sort
+      case "page":
+        guard let page = Int(value), (1...10_000).contains(page) else {
+          throw .badValue(parameter: name, value: value, expected: "use a page number from 1")
+        }
+        self.page = page
+      case "raw":
+        guard ["true", "false", "1", "0"].contains(value) else {
+          throw .badValue(parameter: name, value: value, expected: "use true or false")
+        }
+        raw = value == "true" || value == "1"
+      default:
+        guard let facet = Facet(rawValue: name), Self.filterFacets.contains(facet) else { continue }
+        guard !value.isEmpty, value.count <= 200 else {
+          throw .badValue(
+            parameter: name, value: String(value.prefix(40)),
+            expected: "give a value of 1 to 200 characters")
+        }
+        if facet == .country {
+          filters[facet, default: []].append(value.uppercased())
+        } else {
+          filters[facet, default: []].append(value)
+        }
+      }
+    }
+    guard text.count <= 500 else {
+      throw .badValue(
+        parameter: "q", value: String(text.prefix(40)) + "…",
+        expected: "keep the search under 500 characters")
+    }
+  }
+
+  public func query(readerLanguage: String?) -> SearchQuery {
+    var query = SearchQuery(
+      text: text, filters: filters, limit: Self.pageSize, offset: (page - 1) * Self.pageSize,
+      rawSyntax: raw)
+    query.readerLanguage = readerLanguage
+    query.sort = sort
+    return query
+  }
+
+  /// The query string for these parameters, changed by `change`.
+  public func queryString(_ change: (inout SearchParameters) -> Void = { _ in }) -> String {
+    var copy = self
+    change(&copy)
+    var items: [(String, String)] = []
+    if !copy.text.isEmpty { items.append(("q", copy.text)) }
+    for facet in Self.filterFacets {
+      for value in copy.filters[facet] ?? [] { items.append((facet.rawValue, value)) }
+    }
+    if copy.sort != .relevance { items.append(("sort", copy.sort.rawValue)) }
+    if copy.raw { items.append(("raw", "true")) }
+    if copy.page > 1 { items.append(("page", String(copy.page))) }
+    return items.map { URLQuery.escape($0.0) + "=" + URLQuery.escape($0.1) }.joined(separator: "&")
+  }
+}
+
+public enum URLQuery {
+  /// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+  public static func escape(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "_"), UInt8(ascii: "~"):
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

@@ -1,0 +1,142 @@
+import Crypto
+import DromVocabulary
+import Foundation
+import Mustache
+
+/// The directory's look and words: Mustache templates, locale strings and the stylesheet from
+/// `Site/`, shared by the live server and the static export so both render the same pages.
+public final class Site: Sendable {
+  let library: MustacheLibrary
+  /// Locale tag → strings, each already completed from English where a string is missing.
+  let locales: [String: [String: String]]
+  /// The interface languages, English first, then by tag.
+  public let languages: [String]
+  public let stylesheet: Data
+  /// `/assets/drom.<hash>.css`: named by content, so it can be cached for ever.
+  public let stylesheetPath: String
+
+  public static func load(directory: String) async throws -> Site {
+    let library = try await MustacheLibrary(directory: directory + "/templates")
+    var locales: [String: [String: String]] = [:]
+    let localeDirectory = directory + "/locales"
+    for file in try FileManager.default.contentsOfDirectory(atPath: localeDirectory)
+    where file.hasSuffix(".json") {
+      let data = try Data(contentsOf: URL(fileURLWithPath: localeDirectory + "/" + file))
+      locales[String(file.dropLast(5))] = try JSONDecoder().decode(
+        [String: String].self, from: data)
+    }
+    guard let english = locales["en"] else {
+      throw SiteError.missing(
+        "\(localeDirectory)/en.json, the strings every other language falls back to")
+    }
+    for (tag, strings) in locales { locales[tag] = english.merging(strings) { $1 } }
+    let stylesheet =
+      (try? Data(contentsOf: URL(fileURLWithPath: directory + "/assets/drom.css"))) ?? Data()
+    return Site(library: library, locales: locales, stylesheet: stylesheet)
+  }
+
+  init(library: MustacheLibrary, locales: [String: [String: String]], stylesheet: Data) {
+    self.library = library
+    self.locales = locales
+    self.languages = locales.keys.sorted { ($0 == "en" ? "" : $0) < ($1 == "en" ? "" : $1) }
+    self.stylesheet = stylesheet
+    let hash = SHA256.hash(data: stylesheet).prefix(6).map { String(format: "%02x", $0) }.joined()
+    stylesheetPath = "/assets/drom.\(hash).css"
+  }
+
+  public enum SiteError: Error, CustomStringConvertible {
+    case missing(String)
+    case template(String)
+
+    public var description: String {
+      switch self {
+      case .missing(let what): "the site is missing \(what)"
+      case .template(let name): "the template '\(name)' is missing or could not be rendered"
+      }
+    }
+  }
+
+  /// The interface strings of a language, following the explicit fallback chain.
+  public func strings(_ language: String) -> [String: String] {
+    for tag in LanguageFallback.chain(for: language) {
+      if let strings = locales[tag] { return strings }
+    }
+    return locales["en"] ?? [:]
+  }
+
+  public func supports(_ language: String) -> Bool { locales[language] != nil }
+
+  /// The best interface language for an `Accept-Language` header (RFC 9110 §12.5.4).
+  public func negotiate(acceptLanguage: String?) -> String {
+    guard let header = acceptLanguage else { return "en" }
+    let ranges = header.split(separator: ",").compactMap { part -> (String, Double)? in
+      let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard let range = pieces.first, !range.isEmpty else { return nil }
+      let quality =
+        pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+      return (range, quality)
+    }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+    for (range, _) in ranges {
+      if let exact = languages.first(where: { $0.lowercased() == range.lowercased() }) {
+        return exact
+      }
+      let primary = range.split(separator: "-").first.map { $0.lowercased() } ?? ""
+      if primary == "sr" {
+        return range.lowercased().contains("cyrl") || range.lowercased() == "sr"
+          ? "sr-Cyrl" : "sr-Latn"
+      }
+      if let match = languages.first(where: { $0.lowercased() == primary }) { return match }
+    }
+    return "en"
+  }
+
+  /// Renders a page inside the layout.
+  /// - Parameter path: the page's address without the language prefix, for the switcher.
+  public func render(_ page: PageContent, language: String, path: String) throws -> String {
+    let strings = strings(language)
+    var context = page.context
+    context["t"] = strings
+    context["lang"] = language
+    guard let body = library.render(context, withTemplate: page.template) else {
+      throw SiteError.template(page.template)
+    }
+    let switcher = languages.map { tag in
+      [
+        "tag": tag, "name": locales[tag]?["languageName"] ?? tag, "url": "/\(tag)\(path)",
+        "current": tag == language,
+      ] as [String: Any]
+    }
+    var layout: [String: Any] = [
+      "t": strings, "lang": language, "title": page.title, "body": body,
+      "stylesheet": stylesheetPath, "languages": switcher, "query": page.context["query"] ?? "",
+      "nav_\(page.navigation)": true, "feedURL": page.feedURL as Any,
+    ]
+    layout["home"] = "/\(language)/"
+    guard let html = library.render(layout, withTemplate: "layout") else {
+      throw SiteError.template("layout")
+    }
+    return html
+  }
+}
+
+/// What a page hands the renderer: its template, its title and the values the template shows.
+public struct PageContent {
+  public var template: String
+  public var title: String
+  /// Which navigation item is the current page (home, search, sources, about).
+  public var navigation: String
+  public var context: [String: Any]
+  /// An Atom feed of what the page lists, announced in the page's head.
+  public var feedURL: String?
+
+  public init(
+    template: String, title: String, navigation: String, context: [String: Any],
+    feedURL: String? = nil
+  ) {
+    self.template = template
+    self.title = title
+    self.navigation = navigation
+    self.context = context
+    self.feedURL = feedURL
+  }
+}

@@ -1,0 +1,77 @@
+import DromModel
+import Foundation
+import GRDB
+
+/// An entry as its page shows it: the normalised entry and where it came from.
+public struct StoredEntry: Sendable {
+  public var slug: String
+  public var entry: Entry
+  public var source: SourceDescription
+  public var firstSeen: Date
+  public var lastChanged: Date
+  /// Other partners publishing the same practice.
+  public var alsoPublishedBy: [String]
+}
+
+/// What the home page counts.
+public struct IndexOverview: Sendable, Codable {
+  public var entries: Int
+  public var sources: Int
+  public var byKind: [FacetCount]
+  public var byCountry: [FacetCount]
+  public var byTheme: [FacetCount]
+  /// When the newest harvest ended: how old the index is.
+  public var lastHarvest: Date?
+}
+
+extension DromDatabase {
+  public func entry(slug: String) throws -> StoredEntry? {
+    try pool.read { db in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT entry.data, entry.slug, entry.firstSeen, entry.lastChanged, entry.clusterKey,
+              entry.sourceId, source.*
+            FROM entry JOIN source ON source.id = entry.sourceId WHERE entry.slug = ?
+            """, arguments: [slug])
+      else { return nil }
+      let decoder = JSONDecoder()
+      decoder.dateDecodingStrategy = .iso8601
+      let entry = try decoder.decode(Entry.self, from: Data((row["data"] as String).utf8))
+      let source = SourceState(row: row).description
+      var others: [String] = []
+      if let clusterKey: String = row["clusterKey"] {
+        others = try String.fetchAll(
+          db,
+          sql: """
+            SELECT DISTINCT COALESCE(source.title, source.key) FROM entry JOIN source ON source.id = entry.sourceId
+            WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
+            """, arguments: [clusterKey, row["sourceId"]])
+      }
+      return StoredEntry(
+        slug: row["slug"], entry: entry, source: source, firstSeen: row["firstSeen"],
+        lastChanged: row["lastChanged"], alsoPublishedBy: others)
+    }
+  }
+
+  public func overview() throws -> IndexOverview {
+    try pool.read { db in
+      func counts(_ facet: Facet, limit: Int) throws -> [FacetCount] {
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT value, COUNT(*) AS count FROM entryFacet WHERE facet = ?
+            GROUP BY value ORDER BY count DESC, value LIMIT ?
+            """, arguments: [facet.rawValue, limit]
+        ).map { FacetCount(value: $0["value"], count: $0["count"]) }
+      }
+      return IndexOverview(
+        entries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0,
+        sources: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source") ?? 0,
+        byKind: try counts(.kind, limit: 10), byCountry: try counts(.country, limit: 40),
+        byTheme: try counts(.theme, limit: 20),
+        lastHarvest: try Date.fetchOne(db, sql: "SELECT MAX(finishedAt) FROM harvest"))
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DromServer
+import DromSite
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve the web directory (HTML pages, JSON API, Atom feeds) from the index.",
+    discussion: "Reads the index while a harvest writes to it; nothing blocks either.")
+
+  @OptionGroup var database: DatabaseOption
+  @OptionGroup var vocabulary: VocabularyOption
+  @Option(
+    help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
+  var site: String = "Site"
+  @Option(help: "The address to listen on.")
+  var host: String = "127.0.0.1"
+  @Option(help: "The port to listen on.")
+  var port: Int = 8080
+
+  func run() async throws {
+    guard FileManager.default.fileExists(atPath: database.db) else {
+      throw ValidationError(
+        "there is no index at '\(database.db)': run drom harvest first, or give --db")
+    }
+    var logger = Logger(label: "drom.serve")
+    logger.logLevel = .info
+    let app = buildApplication(
+      database: try database.open(), site: try await Site.load(directory: site),
+      vocabulary: try vocabulary.load(), configuration: .init(host: host, port: port),
+      logger: logger)
+    print("Drom is serving http://\(host):\(port)/")
+    try await app.runService()
+  }
+}

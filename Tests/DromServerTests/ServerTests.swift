@@ -1,0 +1,253 @@
+import DromHarvest
+import DromModel
+import DromServer
+import DromSite
+import DromStore
+import DromVocabulary
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The sample network harvested once into a temporary index, shared by the tests.
+private actor Fixture {
+  static let shared = Fixture()
+  private var built: (DromDatabase, Site, Vocabulary)?
+
+  func directory() async throws -> (DromDatabase, Site, Vocabulary) {
+    if let built { return built }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "drom-server-\(UUID()).sqlite"
+    ).path
+    let database = try DromDatabase(path: path)
+    let vocabulary = try Vocabulary.load(
+      directory: repositoryRoot.appendingPathComponent("Vocabularies").path)
+    let registry = try OPMLRegistryLoader.sources(
+      repositoryRoot.appendingPathComponent("docs/sample-network/registry.opml").path)
+    _ = try await Harvester(
+      database: database, vocabulary: vocabulary, logger: Logger(label: "test")
+    ).run(registry)
+    let site = try await Site.load(directory: repositoryRoot.appendingPathComponent("Site").path)
+    built = (database, site, vocabulary)
+    return built!
+  }
+}
+
+private func app() async throws -> some ApplicationProtocol {
+  let (database, site, vocabulary) = try await Fixture.shared.directory()
+  var logger = Logger(label: "test")
+  logger.logLevel = .critical
+  return buildApplication(database: database, site: site, vocabulary: vocabulary, logger: logger)
+}
+
+private func text(_ response: TestResponse) -> String {
+  String(buffer: response.body)
+}
+
+private func json(_ response: TestResponse) throws -> [String: Any] {
+  try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+}
+
+@Suite("The web directory, in process")
+struct ServerTests {
+  @Test("/ sends the reader to the language their browser asks for")
+  func negotiation() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(
+        uri: "/", method: .get, headers: [.acceptLanguage: "sr-Cyrl-RS, en;q=0.5"]
+      ) { response in
+        #expect(response.status == .found)
+        #expect(response.headers[.location] == "/sr-Cyrl/")
+      }
+      try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "tlh"]) {
+        response in
+        #expect(response.headers[.location] == "/en/")
+      }
+    }
+  }
+
+  @Test(
+    "Every page answers in its language, with security headers and no script",
+    arguments: [
+      "/en/", "/sv/", "/en/search", "/en/search?q=Roma&kind=practice&country=BE", "/fr/sources",
+      "/en/about",
+      "/el/search?q=εργασία&sort=newest",
+    ])
+  func pages(_ path: String) async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: path, method: .get) { response in
+        #expect(response.status == .ok)
+        let html = text(response)
+        let language = String(path.split(separator: "/").first ?? "")
+        #expect(html.contains("<html lang=\"\(language)\">"))
+        #expect(!html.lowercased().contains("<script"))
+        #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+        #expect(response.headers[.xContentTypeOptions] == "nosniff")
+        #expect(response.headers[.eTag] != nil)
+      }
+    }
+  }
+
+  @Test("A search page escapes what the user typed")
+  func escapesQuery() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(
+        uri: "/en/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22", method: .get
+      ) { response in
+        let html = text(response)
+        #expect(!html.contains("<script>alert(1)"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+      }
+    }
+  }
+
+  @Test(
+    "Search results link to entry pages, which show the entry with schema.org markup and its language"
+  )
+  func entryPage() async throws {
+    try await app().test(.router) { client in
+      var entryURL = ""
+      try await client.execute(uri: "/api/search?q=Diskrimineringslag", method: .get) { response in
+        let hits = try json(response)["hits"] as! [[String: Any]]
+        let slug = try #require(hits.first?["slug"] as? String)
+        entryURL = "/en/entry/\(slug)"
+      }
+      try await client.execute(uri: entryURL, method: .get) { response in
+        #expect(response.status == .ok)
+        let html = text(response)
+        #expect(html.contains("itemtype=\"https://schema.org/Legislation\""))
+        #expect(html.contains("lang=\"sv\""))
+      }
+      try await client.execute(uri: "/en/entry/0123456789abcdef", method: .get) { response in
+        #expect(response.status == .notFound)
+        #expect(text(response).contains("<html lang=\"en\">"))
+      }
+    }
+  }
+
+  @Test("The API has one error shape for every error")
+  func errorShape() async throws {
+    let cases: [(String, HTTPResponse.Status, String)] = [
+      ("/api/search?page=0", .badRequest, "bad-parameter"),
+      ("/api/search?sort=sideways", .badRequest, "bad-parameter"),
+      ("/api/search?q=%22unbalanced&raw=true", .badRequest, "bad-pattern"),
+      ("/api/entries/nope", .notFound, "not-found"),
+      ("/api/nothing-here", .notFound, "not-found"),
+    ]
+    try await app().test(.router) { client in
+      for (path, status, code) in cases {
+        try await client.execute(uri: path, method: .get) { response in
+          #expect(response.status == status, "\(path)")
+          let error = try json(response)["error"] as! [String: Any]
+          #expect(error["status"] as? Int == Int(status.code))
+          #expect(error["code"] as? String == code, "\(path)")
+          #expect((error["message"] as? String)?.isEmpty == false)
+        }
+      }
+    }
+  }
+
+  @Test("API search returns hits and facets, and pages are stable")
+  func apiSearch() async throws {
+    try await app().test(.router) { client in
+      var first: [String] = []
+      try await client.execute(uri: "/api/search?q=Roma&sort=newest", method: .get) { response in
+        let body = try json(response)
+        #expect((body["total"] as? Int ?? 0) > 20)
+        first = (body["hits"] as! [[String: Any]]).map { $0["slug"] as! String }
+        #expect(first.count == 20)
+        #expect((body["facets"] as! [String: Any])["kind"] != nil)
+      }
+      try await client.execute(uri: "/api/search?q=Roma&sort=newest&page=2", method: .get) {
+        response in
+        let second = (try json(response)["hits"] as! [[String: Any]]).map { $0["slug"] as! String }
+        #expect(Set(first).isDisjoint(with: second))
+      }
+    }
+  }
+
+  @Test("A page sends an ETag and answers 304 when it has not changed")
+  func conditional() async throws {
+    try await app().test(.router) { client in
+      var etag = ""
+      try await client.execute(uri: "/en/about", method: .get) { response in
+        etag = response.headers[.eTag] ?? ""
+        #expect(response.headers[.cacheControl] != nil)
+      }
+      try await client.execute(uri: "/en/about", method: .get, headers: [.ifNoneMatch: etag]) {
+        response in
+        #expect(response.status == .notModified)
+      }
+    }
+  }
+
+  @Test("Searches come as CSV and Atom too, and the OpenSearch description points at them")
+  func feedsAndCSV() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/api/search.csv?q=Roma", method: .get) { response in
+        #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
+        #expect(text(response).hasPrefix("title,kind,language,source,updated,link,page\r\n"))
+      }
+      try await client.execute(uri: "/en/search.atom?q=Roma", method: .get) { response in
+        let xml = text(response)
+        #expect(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""))
+        #expect(xml.contains("<entry"))
+      }
+      try await client.execute(uri: "/en/opensearch.xml", method: .get) { response in
+        #expect(text(response).contains("search?q={searchTerms}"))
+      }
+    }
+  }
+
+  @Test("The OpenAPI document is JSON, and every path it lists answers")
+  func openAPI() async throws {
+    try await app().test(.router) { client in
+      var paths: [String] = []
+      try await client.execute(uri: "/api/openapi.json", method: .get) { response in
+        let document = try json(response)
+        #expect(document["openapi"] as? String == "3.1.0")
+        paths = (document["paths"] as! [String: Any]).keys.sorted()
+      }
+      #expect(paths.contains("/api/search"))
+      for path in paths where !path.contains("{") {
+        try await client.execute(uri: path, method: .get) { response in
+          #expect(response.status == .ok, "\(path)")
+        }
+      }
+    }
+  }
+
+  @Test("/healthz reports the index")
+  func health() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/healthz", method: .get) { response in
+        let body = try json(response)
+        #expect(body["status"] as? String == "ok")
+        #expect((body["entries"] as? Int ?? 0) > 100)
+      }
+    }
+  }
+}
+
+@Suite("The web directory over a real port")
+struct LiveServerTests {
+  @Test("serves the home page and the API over HTTP on loopback")
+  func live() async throws {
+    try await app().test(.live) { client in
+      try await client.execute(uri: "/en/", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(text(response).contains("<main id=\"content\""))
+      }
+      try await client.execute(uri: "/api/sources", method: .get) { response in
+        let sources =
+          try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [[String: Any]]
+        #expect(sources.count == 14)
+      }
+    }
+  }
+}
