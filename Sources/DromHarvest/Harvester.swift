@@ -34,6 +34,7 @@ public final class Harvester: Sendable {
   let database: DromDatabase
   let options: HarvestOptions
   let vocabulary: Vocabulary
+  let taggingCache = TaggingCache()
   let logger: Logger
 
   public init(
@@ -101,7 +102,8 @@ public final class Harvester: Sendable {
         record.outcome = .notModified
         record.httpStatus = status
         record.finishedAt = now()
-        try database.recordHarvest(record, sourceID: state.id, memory: memory, nextAttemptAt: nil)
+        try await database.recordHarvest(
+          record, sourceID: state.id, memory: memory, nextAttemptAt: nil)
       case .body(let data, let status, let charset, let finalURL, let memory):
         record.httpStatus = status
         record.bytes = data.count
@@ -115,7 +117,7 @@ public final class Harvester: Sendable {
         if result.isRejected {
           record.outcome = .rejected
           record.message = result.diagnostics.first { $0.severity == .error }?.message
-          try fail(state, record: record)
+          try await fail(state, record: record)
         } else {
           var pages = [result.feed]
           if state.lastSuccessAt == nil {
@@ -127,7 +129,7 @@ public final class Harvester: Sendable {
           }
           record.outcome = .updated
           record.finishedAt = now()
-          record.counts = try database.sync(
+          record.counts = try await database.sync(
             source: state, pages: pages, record: record, memory: memory, now: started)
         }
       }
@@ -135,11 +137,11 @@ public final class Harvester: Sendable {
       record.message = error.description
       record.httpStatus = error.httpStatus
       record.finishedAt = now()
-      try? fail(state, record: record)
+      try? await fail(state, record: record)
     } catch {
       record.message = "\(error)"
       record.finishedAt = now()
-      try? fail(state, record: record)
+      try? await fail(state, record: record)
     }
     logger.info(
       "harvested",
@@ -158,7 +160,7 @@ public final class Harvester: Sendable {
     var diagnostics: [Diagnostic] = []
     var noted: Set<String> = []
     for index in feed.entries.indices {
-      for unmapped in vocabulary.tag(&feed.entries[index])
+      for unmapped in vocabulary.tag(&feed.entries[index], cache: taggingCache)
       where noted.insert(unmapped.category).inserted {
         let suggestions = unmapped.closest.compactMap { vocabulary.concepts[$0] }.map {
           "\(vocabulary.label($0, language: "en")) (\($0.scheme)/\($0.term))"
@@ -215,8 +217,8 @@ public final class Harvester: Sendable {
     return pages
   }
 
-  private func fail(_ state: SourceState, record: HarvestRecord) throws {
+  private func fail(_ state: SourceState, record: HarvestRecord) async throws {
     let next = options.backoff.nextAttempt(after: state.failures + 1, from: record.finishedAt)
-    try database.recordHarvest(record, sourceID: state.id, memory: nil, nextAttemptAt: next)
+    try await database.recordHarvest(record, sourceID: state.id, memory: nil, nextAttemptAt: next)
   }
 }

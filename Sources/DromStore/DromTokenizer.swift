@@ -27,22 +27,24 @@ final class DromTokenizer: FTS5CustomTokenizer {
   ) -> CInt {
     guard let pText, nText > 0 else { return Self.ok }
     let bytes = UnsafeRawBufferPointer(start: pText, count: Int(nText))
+      .bindMemory(to: UInt8.self)
     var language: String?
     var offset = 0
     if bytes[0] == Self.mark, let close = bytes[1...].firstIndex(of: Self.mark) {
-      language = String(decoding: bytes[1..<close], as: UTF8.self)
+      language = String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<close]), as: UTF8.self)
       offset = close + 1
     }
-    let text = String(decoding: bytes[offset...], as: UTF8.self)
     let stemmer =
       tokenization.contains(.query) || !Self.stemming ? nil : language.flatMap(Stemmer.forLanguage)
     var status = Self.ok
-    Analyzer.forEachWord(in: text) { word, start, end in
+    Analyzer.forEachWord(in: UnsafeBufferPointer(rebasing: bytes[offset...])) { word, start, end in
       guard status == Self.ok else { return }
-      let term = Analyzer.term(word, stemmer: stemmer)
-      status = term.withCString { pointer in
-        tokenCallback(
-          context, 0, pointer, CInt(strlen(pointer)), CInt(start + offset), CInt(end + offset))
+      status = Analyzer.withTerm(word, stemmer: stemmer) { term in
+        term.withMemoryRebound(to: CChar.self) { pointer in
+          tokenCallback(
+            context, 0, pointer.baseAddress, CInt(pointer.count), CInt(start + offset),
+            CInt(end + offset))
+        }
       }
     }
     return status

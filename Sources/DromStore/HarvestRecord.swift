@@ -87,8 +87,8 @@ extension DromDatabase {
   /// updates the source's fetch state and back-off.
   public func recordHarvest(
     _ record: HarvestRecord, sourceID: Int64, memory: FetchMemory?, nextAttemptAt: Date?
-  ) throws {
-    try pool.write { db in
+  ) async throws {
+    try await pool.write { db in
       try insert(record, sourceID: sourceID, db: db)
       try updateSource(
         sourceID, record: record, memory: memory, nextAttemptAt: nextAttemptAt, feedTitle: nil,

@@ -35,25 +35,71 @@ public enum Analyzer {
     return terms
   }
 
-  /// Calls `body` with each word (letters, digits and inner apostrophes joined) and its byte
-  /// range in the UTF-8 text.
+  /// Calls `body` with each word (letters, digits and combining marks) and its byte range in
+  /// the UTF-8 text.
   public static func forEachWord(in text: String, _ body: (String, Int, Int) -> Void) {
-    var wordStart: Int?
+    var text = text
+    text.withUTF8 { bytes in
+      forEachWord(in: bytes) { word, start, end in
+        body(String(decoding: word, as: UTF8.self), start, end)
+      }
+    }
+  }
+
+  /// The same over raw UTF-8, handing out slices of it: the tokenizer's path, which allocates
+  /// nothing per word.
+  public static func forEachWord(
+    in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> Void
+  ) {
+    var decoder = UTF8()
+    var iterator = bytes.makeIterator()
     var offset = 0
-    var word = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-      let width = UTF8.width(scalar)
-      if isWordScalar(scalar) {
-        if wordStart == nil { wordStart = offset }
-        word.append(scalar)
-      } else if let start = wordStart {
-        body(String(word), start, offset)
-        word.removeAll(keepingCapacity: true)
+    var wordStart: Int?
+    func flush(_ end: Int) {
+      if let start = wordStart {
+        body(UnsafeBufferPointer(rebasing: bytes[start..<end]), start, end)
         wordStart = nil
       }
-      offset += width
     }
-    if let start = wordStart { body(String(word), start, offset) }
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        if isWordScalar(scalar) {
+          if wordStart == nil { wordStart = offset }
+        } else {
+          flush(offset)
+        }
+        offset += UTF8.width(scalar)
+      case .emptyInput:
+        flush(offset)
+        return
+      case .error:
+        // An invalid sequence ends a word; its bytes are skipped up to the next lead byte.
+        flush(offset)
+        offset += 1
+        while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+        iterator = UnsafeBufferPointer(rebasing: bytes[offset...]).makeIterator()
+      }
+    }
+  }
+
+  /// Calls `body` with a word's term as UTF-8. ASCII words (most of Latin-script text) are
+  /// lowercased and stemmed on their bytes; others go through `term(_:stemmer:)`.
+  public static func withTerm<R>(
+    _ word: UnsafeBufferPointer<UInt8>, stemmer: Stemmer?, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    guard word.allSatisfy({ $0 < 0x80 }) else {
+      var term = term(String(decoding: word, as: UTF8.self), stemmer: stemmer)
+      return term.withUTF8(body)
+    }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { lower in
+      for (index, byte) in word.enumerated() {
+        lower[index] = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+      }
+      let lowered = UnsafeBufferPointer(lower)
+      guard let stemmer else { return body(lowered) }
+      return stemmer.withStem(lowered, body)
+    }
   }
 
   @inline(__always)

@@ -44,6 +44,18 @@ public final class Stemmer: @unchecked Sendable {  // the stemmer's state is use
     }
   }
 
+  /// Stems UTF-8 bytes and hands the stem to `body` while it is valid (under the lock).
+  public func withStem<R>(
+    _ word: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    lock.withLock {
+      guard let stemmed = sb_stemmer_stem(stemmer, word.baseAddress, Int32(word.count)) else {
+        return body(word)
+      }
+      return body(UnsafeBufferPointer(start: stemmed, count: Int(sb_stemmer_length(stemmer))))
+    }
+  }
+
   private static let shared: [String: Stemmer] = {
     var stemmers: [String: Stemmer] = [:]
     for (language, algorithm) in algorithms {

@@ -1,4 +1,5 @@
 import DromModel
+import Foundation
 
 extension Vocabulary {
   /// What tagging an entry found: the categories that name no concept, each with the concepts
@@ -9,8 +10,9 @@ extension Vocabulary {
   }
 
   /// Sets the entry's concepts (with their broader concepts) and plain tags from its
-  /// categories and audiences.
-  public func tag(_ entry: inout Entry) -> [Unmapped] {
+  /// categories and audiences. A harvest passes one cache for the whole run: feeds repeat the
+  /// same few categories thousands of times.
+  public func tag(_ entry: inout Entry, cache: TaggingCache = TaggingCache()) -> [Unmapped] {
     var direct: [String] = []
     var tags: [String] = []
     var unmapped: [Unmapped] = []
@@ -27,23 +29,26 @@ extension Vocabulary {
         add([concept.uri])
         continue
       }
-      var found = self.concepts(forLabel: category.term, language: language)
+      var found = cache.concepts(category.term, language) {
+        self.concepts(forLabel: $0, language: $1)
+      }
       if found.isEmpty, let label = category.label {
-        found = self.concepts(forLabel: label, language: language)
+        found = cache.concepts(label, language) { self.concepts(forLabel: $0, language: $1) }
       }
       if found.isEmpty {
         let text = category.label ?? category.term
         if !tags.contains(text) { tags.append(text) }
-        unmapped.append(Unmapped(category: text, closest: closestConcepts(to: text)))
+        unmapped.append(
+          Unmapped(category: text, closest: cache.closest(text) { closestConcepts(to: $0) }))
       } else {
-        add(found.sorted())
+        add(found)
       }
     }
     for audience in entry.audiences {
       if let concept = concepts[audience] {
         add([concept.uri])
       } else {
-        add(self.concepts(forLabel: audience, language: language).sorted())
+        add(cache.concepts(audience, language) { self.concepts(forLabel: $0, language: $1) })
       }
     }
     var closure: [String] = []
@@ -57,5 +62,31 @@ extension Vocabulary {
     entry.concepts = closure
     entry.tags = tags
     return unmapped
+  }
+}
+
+/// Remembers what labels mapped to, across the entries and sources of one harvest.
+public final class TaggingCache: @unchecked Sendable {  // state only under `lock`
+  private let lock = NSLock()
+  private var mapped: [String: [String]] = [:]
+  private var suggestions: [String: [String]] = [:]
+
+  public init() {}
+
+  func concepts(_ text: String, _ language: String?, compute: (String, String?) -> Set<String>)
+    -> [String]
+  {
+    let key = (language ?? "") + "\u{1}" + text
+    if let known = lock.withLock({ mapped[key] }) { return known }
+    let found = compute(text, language).sorted()
+    lock.withLock { mapped[key] = found }
+    return found
+  }
+
+  func closest(_ text: String, compute: (String) -> [String]) -> [String] {
+    if let known = lock.withLock({ suggestions[text] }) { return known }
+    let found = compute(text)
+    lock.withLock { suggestions[text] = found }
+    return found
   }
 }
