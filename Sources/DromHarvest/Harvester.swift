@@ -33,7 +33,8 @@ public struct HarvestOptions: Sendable {
 public final class Harvester: Sendable {
   let database: DromDatabase
   let options: HarvestOptions
-  let vocabulary: Vocabulary
+  private let vocabularyLoader: Lazy<Vocabulary>
+  var vocabulary: Vocabulary { vocabularyLoader.value }
   let taggingCache = TaggingCache()
   let logger: Logger
 
@@ -43,7 +44,19 @@ public final class Harvester: Sendable {
   ) {
     self.database = database
     self.options = options
-    self.vocabulary = vocabulary
+    self.vocabularyLoader = Lazy { vocabulary }
+    self.logger = logger
+  }
+
+  /// With vocabularies read only when a feed has changed: an unchanged harvest (all 304s)
+  /// never pays for loading and indexing them.
+  public init(
+    database: DromDatabase, options: HarvestOptions = .init(),
+    vocabulary: @escaping @Sendable () -> Vocabulary, logger: Logger
+  ) {
+    self.database = database
+    self.options = options
+    self.vocabularyLoader = Lazy(vocabulary)
     self.logger = logger
   }
 
@@ -220,5 +233,26 @@ public final class Harvester: Sendable {
   private func fail(_ state: SourceState, record: HarvestRecord) async throws {
     let next = options.backoff.nextAttempt(after: state.failures + 1, from: record.finishedAt)
     try await database.recordHarvest(record, sourceID: state.id, memory: nil, nextAttemptAt: next)
+  }
+}
+
+/// A value computed once, on first use, from any thread.
+final class Lazy<Value: Sendable>: @unchecked Sendable {  // state only under `lock`
+  private let lock = NSLock()
+  private var make: (@Sendable () -> Value)?
+  private var stored: Value?
+
+  init(_ make: @escaping @Sendable () -> Value) {
+    self.make = make
+  }
+
+  var value: Value {
+    lock.withLock {
+      if let stored { return stored }
+      let value = make!()
+      stored = value
+      make = nil
+      return value
+    }
   }
 }

@@ -34,12 +34,22 @@ public func buildApplication(
   let directory = Directory(
     database: database, site: site, pages: Pages(site: site, vocabulary: vocabulary),
     vocabulary: vocabulary)
+  let metrics = DirectoryMetrics()
   let router = Router(context: BasicRequestContext.self)
   router.add(middleware: AccessLogMiddleware(logger: logger))
+  router.add(middleware: MetricsMiddleware(metrics: metrics))
   router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
   router.add(middleware: SecurityHeadersMiddleware())
   PageRoutes(directory: directory).register(on: router)
   APIRoutes(directory: directory).register(on: router)
+  router.get("/metrics") { _, _ in
+    Response(
+      status: .ok,
+      headers: [
+        .contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store",
+      ],
+      body: .init(byteBuffer: ByteBuffer(string: try metrics.exposition(database: database))))
+  }
   return Application(
     router: router,
     configuration: .init(

@@ -35,6 +35,13 @@ enum Responses {
     {
       return Response(status: .notModified, headers: headers)
     }
+    if body.count >= Compression.threshold, Compression.accepts(request),
+      let compressed = Compression.gzip(body)
+    {
+      headers[.contentEncoding] = "gzip"
+      headers[.vary] = "Accept-Language, Accept-Encoding"
+      return Response(status: status, headers: headers, body: .init(byteBuffer: compressed))
+    }
     return Response(
       status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
   }

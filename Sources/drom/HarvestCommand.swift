@@ -64,8 +64,17 @@ struct Harvest: AsyncParsableCommand {
     var logger = Logger(label: "drom.harvest")
     logger.logLevel = .warning
     let display = ProgressDisplay(total: read.sources.count)
+    let folder = vocabulary
     let results = try await Harvester(
-      database: index, options: options, vocabulary: try vocabulary.load(), logger: logger
+      database: index, options: options,
+      vocabulary: {
+        do { return try folder.load() } catch {
+          printError(
+            "warning: the vocabularies could not be read (\(error)); categories are kept as plain tags"
+          )
+          return .empty
+        }
+      }, logger: logger
     ).run(
       read.sources, progress: { display.update($0) })
     display.finish()

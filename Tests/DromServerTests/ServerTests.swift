@@ -222,6 +222,34 @@ struct ServerTests {
     }
   }
 
+  @Test("/metrics counts requests by route and tells the index's age")
+  func metrics() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/en/about", method: .get) { _ in }
+      try await client.execute(uri: "/metrics", method: .get) { response in
+        let body = text(response)
+        #expect(body.contains("drom_http_requests_total{route=\"/{lang}/about\",status=\"200\"}"))
+        #expect(body.contains("drom_http_request_duration_seconds_bucket"))
+        #expect(body.contains("drom_index_age_seconds "))
+      }
+    }
+  }
+
+  @Test("Pages are gzipped for clients that accept it")
+  func gzip() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(
+        uri: "/en/search?q=Roma", method: .get, headers: [.acceptEncoding: "gzip, br"]
+      ) { response in
+        #expect(response.headers[.contentEncoding] == "gzip")
+        #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1F, 0x8B])
+      }
+      try await client.execute(uri: "/en/search?q=Roma", method: .get) { response in
+        #expect(response.headers[.contentEncoding] == nil)
+      }
+    }
+  }
+
   @Test("/healthz reports the index")
   func health() async throws {
     try await app().test(.router) { client in
