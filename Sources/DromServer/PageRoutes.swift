@@ -44,6 +44,23 @@ struct PageRoutes {
       let page = directory.pages.search(parameters, results: results, language: language)
       return try render(page, language, "/search?" + parameters.queryString(), request)
     }
+    // A page per city, country and theme: the search listing with that filter and its name.
+    for (segment, facet) in [("city", Facet.city), ("country", .country), ("theme", .theme)] {
+      router.get("/:lang/\(segment)/:value") { request, context in
+        let language = try language(context)
+        let value = try context.parameters.require("value")
+        var parameters = try SearchParameters.read(request)
+        parameters.filters[facet] = [facet == .country ? value.uppercased() : value]
+        let results = try directory.database.search(
+          parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+          highlight: (SearchHighlight.open, SearchHighlight.close))
+        let heading = directory.pages.label(
+          facet, parameters.filters[facet]![0], language: language)
+        let page = directory.pages.search(
+          parameters, results: results, language: language, heading: heading)
+        return try render(page, language, "/\(segment)/\(URLQuery.escape(value))", request)
+      }
+    }
     router.get("/:lang/search.atom") { request, context in
       let language = try language(context)
       let parameters = try SearchParameters.read(request)

@@ -19,6 +19,8 @@ struct Labels {
     switch facet {
     case .kind:
       return strings["kind_" + value] ?? value
+    case .jurisdiction:
+      return strings["jurisdiction_" + value] ?? value
     case .theme, .audience:
       if let scheme = Self.schemes[facet],
         let concept = vocabulary.concept(scheme: scheme, term: value)

@@ -13,6 +13,11 @@ public struct Pages: Sendable {
     self.vocabulary = vocabulary
   }
 
+  /// A facet value's name in a language (a country's, a theme's).
+  public func label(_ facet: Facet, _ value: String, language: String) -> String {
+    labels(language).label(facet, value)
+  }
+
   func labels(_ language: String) -> Labels {
     Labels(strings: site.strings(language), vocabulary: vocabulary, language: language)
   }
@@ -24,7 +29,9 @@ public struct Pages: Sendable {
       counts.map {
         [
           "label": labels.label(facet, $0.value), "count": $0.count,
-          "url": "/\(language)/search?\(facet.rawValue)=\(URLQuery.escape($0.value))",
+          "url": facet == .kind
+            ? "/\(language)/search?kind=\(URLQuery.escape($0.value))"
+            : "/\(language)/\(facet.rawValue)/\(URLQuery.escape($0.value))",
         ]
       }
     }
@@ -38,9 +45,10 @@ public struct Pages: Sendable {
       ], feedURL: "/\(language)/search.atom?sort=newest")
   }
 
-  public func search(_ parameters: SearchParameters, results: SearchResults, language: String)
-    -> PageContent
-  {
+  /// - Parameter heading: a listing's own title (a city, a country, a theme) instead of "Results".
+  public func search(
+    _ parameters: SearchParameters, results: SearchResults, language: String, heading: String? = nil
+  ) -> PageContent {
     let labels = labels(language)
     let strings = labels.strings
     var facets: [[String: Any]] = []
@@ -66,11 +74,13 @@ public struct Pages: Sendable {
     let base = "/\(language)/search?"
     return PageContent(
       template: "search",
-      title: parameters.text.isEmpty
-        ? strings["resultsAll"] ?? "" : "\(strings["resultsFor"] ?? "") \(parameters.text)",
+      title: heading
+        ?? (parameters.text.isEmpty
+          ? strings["resultsAll"] ?? "" : "\(strings["resultsFor"] ?? "") \(parameters.text)"),
       navigation: "search",
       context: [
-        "query": parameters.text, "total": results.total,
+        "query": parameters.text, "heading": heading ?? false, "since": parameters.since ?? "",
+        "total": results.total,
         "hits": hits(results.hits, language: language),
         "facets": facets, "hasFilters": !parameters.filters.isEmpty,
         "sortNewest": parameters.sort == .newest, "page": parameters.page, "pages": pages,

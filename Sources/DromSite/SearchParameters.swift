@@ -1,4 +1,5 @@
 import DromStore
+import Foundation
 
 /// A search as a page or API address carries it: `q`, one parameter per facet (repeatable),
 /// `sort`, `page`, and `raw` for FTS5 syntax.
@@ -8,9 +9,11 @@ public struct SearchParameters: Sendable, Equatable {
   public var sort: SearchSort = .relevance
   public var page = 1
   public var raw = false
+  /// `since=YYYY-MM-DD`: only entries updated on or after that day.
+  public var since: String?
   public static let pageSize = 20
   public static let filterFacets: [Facet] = [
-    .kind, .theme, .audience, .country, .city, .language, .category,
+    .kind, .theme, .audience, .country, .city, .language, .jurisdiction, .category,
   ]
 
   public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -42,6 +45,11 @@ public struct SearchParameters: Sendable, Equatable {
           throw .badValue(parameter: name, value: value, expected: "use a page number from 1")
         }
         self.page = page
+      case "since":
+        guard value.isEmpty || Self.day(value) != nil else {
+          throw .badValue(parameter: name, value: value, expected: "write a date as 2026-03-01")
+        }
+        since = value.isEmpty ? nil : value
       case "raw":
         guard ["true", "false", "1", "0"].contains(value) else {
           throw .badValue(parameter: name, value: value, expected: "use true or false")
@@ -74,7 +82,14 @@ public struct SearchParameters: Sendable, Equatable {
       rawSyntax: raw)
     query.readerLanguage = readerLanguage
     query.sort = sort
+    query.updatedSince = since.flatMap(Self.day)
     return query
+  }
+
+  static func day(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate]
+    return formatter.date(from: text)
   }
 
   /// The query string for these parameters, changed by `change`.
@@ -87,6 +102,7 @@ public struct SearchParameters: Sendable, Equatable {
       for value in copy.filters[facet] ?? [] { items.append((facet.rawValue, value)) }
     }
     if copy.sort != .relevance { items.append(("sort", copy.sort.rawValue)) }
+    if let since = copy.since { items.append(("since", since)) }
     if copy.raw { items.append(("raw", "true")) }
     if copy.page > 1 { items.append(("page", String(copy.page))) }
     return items.map { URLQuery.escape($0.0) + "=" + URLQuery.escape($0.1) }.joined(separator: "&")

@@ -2,7 +2,7 @@ import DromModel
 
 /// The dimensions search results can be filtered and counted by.
 public enum Facet: String, CaseIterable, Codable, Sendable {
-  case kind, language, country, city, theme, category, audience, concept
+  case kind, language, country, city, theme, category, audience, concept, jurisdiction
 }
 
 enum Facets {
@@ -44,6 +44,9 @@ enum Facets {
         if uri.hasPrefix(schemes.targetGroups + "/") { values.append((.audience, term)) }
       }
       for tag in entry.tags { values.append((.category, tag)) }
+    }
+    if let jurisdiction = entry.legal?.jurisdiction {
+      values.append((.jurisdiction, jurisdiction.rawValue))
     }
     return values
   }

@@ -16,6 +16,8 @@ public struct SearchQuery: Sendable, Hashable {
   /// The reader's language (BCP 47): query words are stemmed in it first.
   public var readerLanguage: String?
   public var sort: SearchSort = .relevance
+  /// Only entries updated on or after this moment.
+  public var updatedSince: Date?
 
   public init(
     text: String, filters: [Facet: [String]] = [:], limit: Int = 20, offset: Int = 0,
@@ -107,6 +109,10 @@ extension DromDatabase {
           )
           arguments.append(facet.rawValue)
           arguments.append(contentsOf: values)
+        }
+        if let since = query.updatedSince {
+          conditions.append("entry.updated >= ?")
+          arguments.append(since)
         }
         let whereClause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         let total =

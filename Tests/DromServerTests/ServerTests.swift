@@ -93,6 +93,21 @@ struct ServerTests {
     }
   }
 
+  @Test("A page per city, country and theme lists its entries under its name")
+  func listings() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/en/country/RS", method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("<h1>Serbia</h1>"))
+        #expect(html.contains("value=\"RS\" checked"))
+      }
+      try await client.execute(uri: "/sv/theme/employment", method: .get) { response in
+        // The theme's label in the page's language, from the vocabulary.
+        #expect(text(response).contains("<h1>Arbete</h1>"))
+      }
+    }
+  }
+
   @Test("A search page escapes what the user typed")
   func escapesQuery() async throws {
     try await app().test(.router) { client in
@@ -135,6 +150,7 @@ struct ServerTests {
     let cases: [(String, HTTPResponse.Status, String)] = [
       ("/api/search?page=0", .badRequest, "bad-parameter"),
       ("/api/search?sort=sideways", .badRequest, "bad-parameter"),
+      ("/api/search?since=yesterday", .badRequest, "bad-parameter"),
       ("/api/search?q=%22unbalanced&raw=true", .badRequest, "bad-pattern"),
       ("/api/entries/nope", .notFound, "not-found"),
       ("/api/nothing-here", .notFound, "not-found"),

@@ -28,6 +28,37 @@ DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
 
+def pytest_report_header(config):
+    def version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=20).stdout.strip()
+        except OSError as error:
+            return f"missing ({error.strerror})"
+
+    try:
+        import axe_selenium_python.axe as axe
+
+        with open(axe._DEFAULT_SCRIPT, encoding="utf8") as script:
+            axe_core = script.readline().strip("/*! \n")
+    except (ImportError, OSError) as error:
+        axe_core = f"missing ({error})"
+    return [
+        f"browser: {version([CHROMIUM, '--version'])}; {version([CHROMEDRIVER, '--version']).split(' (')[0]}",
+        f"accessibility: {axe_core} (bundled with axe-selenium-python)",
+    ]
+
+
+def _die_with_parent() -> None:
+    """In the server's process before exec: SIGTERM it if pytest itself dies (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -65,6 +96,7 @@ def server() -> str:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     try:
         deadline = time.monotonic() + 30

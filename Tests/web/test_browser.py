@@ -165,6 +165,8 @@ def describe(violations: list[dict]) -> str:
 def test_page_content(browser, server, page: Page):
     facts = open_page(browser, server, page)
     driver = browser
+    errors = console_errors(driver)
+    screenshot(driver, page.name)
 
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == page.lang
     h1 = text(driver, "main h1")
@@ -190,14 +192,21 @@ def test_page_content(browser, server, page: Page):
         assert h1 == facts["title"], f"the entry's h1 {h1!r} is not the result's title {facts['title']!r}"
         assert driver.find_elements(By.CSS_SELECTOR, "article.entry[itemscope]"), "no schema.org article"
 
+    if page.kind in ("home", "search"):
+        for link in driver.find_elements(By.CSS_SELECTOR, "ol.results li.result h3 a"):
+            path = urlsplit(link.get_attribute("href")).path
+            assert path.startswith(f"/{page.lang}/entry/"), f"a result leaves the page's language: {path}"
+        empty = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "ol.results li.result p.also")
+                 if not re.search(r":\s*\S", p.text)]
+        assert not empty, f"{len(empty)} results say {empty[0]!r} and name no one"
+
     if page.mobile:
         overflow = driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {page.size[0]}px wide"
 
-    errors = console_errors(driver)
-    screenshot(driver, page.name)
+    errors += console_errors(driver)
     assert not errors, "console errors:\n" + "\n".join(e["message"] for e in errors)
 
 
