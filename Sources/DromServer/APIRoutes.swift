@@ -24,6 +24,7 @@ struct APIRoutes {
     var firstSeen: Date
     var lastChanged: Date
     var alsoPublishedBy: [String]
+    var translations: [StoredEntry.Translation]
   }
 
   struct ConceptResponse: Encodable {
@@ -91,7 +92,8 @@ struct APIRoutes {
         EntryResponse(
           slug: stored.slug, entry: stored.entry, source: stored.source,
           firstSeen: stored.firstSeen,
-          lastChanged: stored.lastChanged, alsoPublishedBy: stored.alsoPublishedBy),
+          lastChanged: stored.lastChanged, alsoPublishedBy: stored.alsoPublishedBy,
+          translations: stored.translations),
         request: request)
     }
     router.get("/api/sources") { request, _ in

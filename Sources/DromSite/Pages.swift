@@ -185,6 +185,15 @@ public struct Pages: Sendable {
           ] as [String: Any]
         },
         "link": entry.canonicalLink ?? "",
+        "translations": stored.translations.map { translation in
+          [
+            "url": "/\(language)/entry/\(translation.slug)", "lang": translation.language ?? "",
+            "name": translation.language.map {
+              labels.label(.language, String($0.split(separator: "-")[0]))
+            } ?? translation.title,
+            "title": translation.title,
+          ]
+        },
       ])
   }
 

@@ -11,6 +11,14 @@ public struct StoredEntry: Sendable {
   public var lastChanged: Date
   /// Other partners publishing the same practice.
   public var alsoPublishedBy: [String]
+  /// The same entry in other languages (the partner's translations).
+  public var translations: [Translation]
+
+  public struct Translation: Sendable, Codable {
+    public var slug: String
+    public var language: String?
+    public var title: String
+  }
 }
 
 /// What the home page counts.
@@ -32,7 +40,7 @@ extension DromDatabase {
           db,
           sql: """
             SELECT entry.data, entry.slug, entry.firstSeen, entry.lastChanged, entry.clusterKey,
-              entry.sourceId, source.*
+              entry.sourceId, entry.translationKey, entry.id AS entryRowID, source.*
             FROM entry JOIN source ON source.id = entry.sourceId WHERE entry.slug = ?
             """, arguments: [slug])
       else { return nil }
@@ -49,9 +57,18 @@ extension DromDatabase {
             WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
             """, arguments: [clusterKey, row["sourceId"]])
       }
+      let translations = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT slug, language, title FROM entry WHERE translationKey = ? AND id != ?
+          ORDER BY language
+          """, arguments: [row["translationKey"], row["entryRowID"]]
+      ).map {
+        StoredEntry.Translation(slug: $0["slug"], language: $0["language"], title: $0["title"])
+      }
       return StoredEntry(
         slug: row["slug"], entry: entry, source: source, firstSeen: row["firstSeen"],
-        lastChanged: row["lastChanged"], alsoPublishedBy: others)
+        lastChanged: row["lastChanged"], alsoPublishedBy: others, translations: translations)
     }
   }
 

@@ -107,13 +107,15 @@ extension DromDatabase {
     let values: [(any DatabaseValueConvertible)?] = [
       entry.kind.rawValue, entry.language?.value, entry.title, entry.summary, entry.content?.text,
       entry.canonicalLink, entry.published, entry.updated, json, hash, clusterKey(entry), now,
+      "\(source.id)|\(entry.translationOf ?? entry.id)",
     ]
     let id: Int64
     if let rowID {
       try db.cachedStatement(
         sql: """
           UPDATE entry SET kind = ?, language = ?, title = ?, summary = ?, contentText = ?, link = ?,
-            published = ?, updated = ?, data = ?, dataHash = ?, clusterKey = ?, lastChanged = ?
+            published = ?, updated = ?, data = ?, dataHash = ?, clusterKey = ?, lastChanged = ?,
+            translationKey = ?
           WHERE id = ?
           """
       ).execute(arguments: StatementArguments(values + [rowID]))
@@ -125,8 +127,9 @@ extension DromDatabase {
       try db.cachedStatement(
         sql: """
           INSERT INTO entry (kind, language, title, summary, contentText, link, published, updated,
-            data, dataHash, clusterKey, lastChanged, firstSeen, sourceId, entryID, slug)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            data, dataHash, clusterKey, lastChanged, translationKey, firstSeen, sourceId, entryID,
+            slug)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """
       ).execute(
         arguments: StatementArguments(

@@ -136,6 +136,17 @@ enum Migrations {
       }
       try db.execute(sql: "CREATE UNIQUE INDEX entry_on_slug ON entry(slug)")
     }
+    migrator.registerMigration("v4: translation groups") { db in
+      // An entry and its translations (dcterms:isVersionOf) share a key, so search shows one
+      // of them: the one in the reader's language.
+      try db.execute(
+        sql: """
+          ALTER TABLE entry ADD COLUMN translationKey TEXT;
+          UPDATE entry SET translationKey =
+            sourceId || '|' || COALESCE(json_extract(data, '$.translationOf'), entryID);
+          CREATE INDEX entry_on_translationKey ON entry(translationKey);
+          """)
+    }
     return migrator
   }
 

@@ -118,9 +118,12 @@ extension DromDatabase {
         let total =
           try Int.fetchOne(
             db,
-            sql:
-              "SELECT COUNT(DISTINCT COALESCE(clusterKey, 'row:' || id)) FROM entry WHERE \(whereClause)",
-            arguments: StatementArguments(arguments)) ?? 0
+            sql: """
+              WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),
+              \(Self.collapsed(whereClause: whereClause))
+              SELECT COUNT(*) FROM collapsed
+              """,
+            arguments: StatementArguments(arguments + Self.readerArguments(query))) ?? 0
         let hits = try self.hits(
           db, textMatch: match?.text, whereClause: whereClause, arguments: arguments,
           query: query, highlight: highlight)
@@ -195,22 +198,14 @@ extension DromDatabase {
       db,
       sql: """
         \(textScores)
-        matched AS MATERIALIZED (
-          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText,
-            COALESCE(text.score, 1e9) AS score
-          FROM entry JOIN source ON source.id = entry.sourceId LEFT JOIN text ON text.id = entry.id
-          WHERE \(whereClause))
-        SELECT * FROM (
-          SELECT *, ROW_NUMBER() OVER (
-            PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, updated DESC, id) AS copy
-          FROM matched)
-        WHERE copy = 1
+        \(Self.collapsed(whereClause: whereClause))
+        SELECT * FROM collapsed
         ORDER BY \(query.sort == .newest ? "updated DESC, score, id" : "score, updated DESC, id")
         LIMIT ? OFFSET ?
         """,
       arguments: StatementArguments(
-        (textMatch.map { [$0] } ?? []) + arguments + [query.limit, query.offset]))
+        (textMatch.map { [$0] } ?? []) + arguments + Self.readerArguments(query)
+          + [query.limit, query.offset]))
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
     if let textMatch, !ids.isEmpty {
@@ -242,6 +237,35 @@ extension DromDatabase {
       }
       return hit
     }
+  }
+
+  /// The matches, one per translation group (the version in the reader's language first) and
+  /// then one per practice several partners publish (the best-ranked copy). FTS5's bm25() and
+  /// snippet() cannot sit beside a window function, so text scores come from the `text` CTE.
+  static func collapsed(whereClause: String) -> String {
+    """
+    matched AS MATERIALIZED (
+      SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+        COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText,
+        COALESCE(text.score, 1e9) AS score
+      FROM entry JOIN source ON source.id = entry.sourceId LEFT JOIN text ON text.id = entry.id
+      WHERE \(whereClause)),
+    versions AS (
+      SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY COALESCE(translationKey, 'row:' || id)
+        ORDER BY CASE WHEN language = ? OR language LIKE ? THEN 0 ELSE 1 END, score, id) AS version
+      FROM matched),
+    copies AS (
+      SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, updated DESC, id) AS copy
+      FROM versions WHERE version = 1),
+    collapsed AS (SELECT * FROM copies WHERE copy = 1)
+    """
+  }
+
+  static func readerArguments(_ query: SearchQuery) -> [any DatabaseValueConvertible] {
+    let reader = query.readerLanguage ?? ""
+    return [reader, reader.isEmpty ? "" : reader + "-%"]
   }
 
   /// The languages a query is stemmed in: the reader's, then every language of the index.

@@ -150,3 +150,36 @@ struct ConceptSearchTests {
     #expect(results.hits.map(\.entryID) == ["urn:sv:1"])
   }
 }
+
+@Suite("Translations", .serialized)
+struct TranslationTests {
+  @Test(
+    "A search shows one version of a translated entry: the reader's, and the page links the others")
+  func readerLanguageVersion() async throws {
+    let bench = try HarvestBench()
+    bench.server.serve(
+      "/foyer",
+      body: """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xmlns:dcterms="http://purl.org/dc/terms/" xml:lang="nl">
+          <title>Foyer</title><id>urn:foyer</id><updated>2026-03-10T09:00:00Z</updated>
+          <entry><id>urn:foyer:stewards</id><title>Roma-stewards in Brussel</title><updated>2026-03-10T09:00:00Z</updated>
+            <dcterms:type>https://w3id.org/drom/vocab/kinds/practice</dcterms:type></entry>
+          <entry xml:lang="fr"><id>urn:foyer:stewards-fr</id><title>Stewards roms à Bruxelles</title><updated>2026-03-10T09:00:00Z</updated>
+            <dcterms:isVersionOf>urn:foyer:stewards</dcterms:isVersionOf>
+            <dcterms:type>https://w3id.org/drom/vocab/kinds/practice</dcterms:type></entry>
+        </feed>
+        """)
+    try await bench.harvest([bench.source("/foyer")])
+    var query = SearchQuery(text: "")
+    query.readerLanguage = "fr"
+    let french = try bench.database.search(query)
+    #expect(french.total == 1)
+    #expect(french.hits.map(\.entryID) == ["urn:foyer:stewards-fr"])
+    query.readerLanguage = "nl"
+    let dutch = try bench.database.search(query)
+    #expect(dutch.hits.map(\.entryID) == ["urn:foyer:stewards"])
+    let page = try #require(try bench.database.entry(slug: dutch.hits[0].slug))
+    #expect(page.translations.map(\.language) == ["fr"])
+  }
+}
