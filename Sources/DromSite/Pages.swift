@@ -4,6 +4,13 @@ import DromVocabulary
 import Foundation
 
 /// Builds each page's content from the index: the same for the server and the static export.
+/// A string for a Mustache section: swift-mustache renders a section for any value, the empty
+/// string included, so an empty text must be `false` to leave its element out.
+func present(_ text: String?) -> Any {
+  guard let text, !text.isEmpty else { return false }
+  return text
+}
+
 public struct Pages: Sendable {
   let site: Site
   let vocabulary: Vocabulary
@@ -79,7 +86,8 @@ public struct Pages: Sendable {
           ? strings["resultsAll"] ?? "" : "\(strings["resultsFor"] ?? "") \(parameters.text)"),
       navigation: "search",
       context: [
-        "query": parameters.text, "heading": heading ?? false, "since": parameters.since ?? "",
+        "query": parameters.text, "heading": present(heading), "hasQuery": !parameters.text.isEmpty,
+        "since": parameters.since ?? "",
         "total": results.total,
         "hits": hits(results.hits, language: language),
         "facets": facets, "hasFilters": !parameters.filters.isEmpty,
@@ -103,10 +111,11 @@ public struct Pages: Sendable {
       [
         "title": hit.title, "url": "/\(language)/entry/\(hit.slug)", "kind": hit.kind,
         "kindLabel": strings["kind_" + hit.kind] ?? hit.kind,
-        "snippet": Highlight.html(hit.snippet), "source": hit.sourceTitle,
-        "updated": hit.updated?.day ?? "", "entryLang": hit.language ?? "",
+        "snippet": present(Highlight.html(hit.snippet)), "source": hit.sourceTitle,
+        "updated": present(hit.updated?.day), "entryLang": hit.language ?? "",
         "foreign": (hit.language ?? language) != language,
-        "also": hit.alsoPublishedBy.joined(separator: ", "),
+        // Mustache shows a section for an empty string too: absent means false.
+        "also": present(hit.alsoPublishedBy.joined(separator: ", ")),
       ]
     }
   }
@@ -171,20 +180,21 @@ public struct Pages: Sendable {
         "foreign": (entry.language?.value ?? language) != language,
         "kind": entry.kind.rawValue,
         "kindLabel": strings["kind_" + entry.kind.rawValue] ?? entry.kind.rawValue,
-        "schemaType": schemaType, "summary": entry.summary ?? "",
+        "schemaType": schemaType, "summary": present(entry.summary),
         // Sanitised when the feed was read (HTMLSanitizer's allowlist): safe to insert as is.
-        "content": entry.content?.html ?? "",
+        "content": present(entry.content?.html),
         "facts": facts, "identifiers": identifiers,
         "outcomes": entry.outcomes, "evidence": entry.evidence, "funding": entry.funding,
         "contacts": entry.contacts.map { contact in
           [
-            "name": contact.formattedName ?? contact.organisation ?? "", "role": contact.role ?? "",
-            "org": contact.formattedName == nil ? "" : contact.organisation ?? "",
+            "name": contact.formattedName ?? contact.organisation ?? "",
+            "role": present(contact.role),
+            "org": present(contact.formattedName == nil ? nil : contact.organisation),
             "person": contact.isPersonal,
             "emails": contact.emails, "phones": contact.phones, "urls": contact.urls,
           ] as [String: Any]
         },
-        "link": entry.canonicalLink ?? "",
+        "link": present(entry.canonicalLink),
         "translations": stored.translations.map { translation in
           [
             "url": "/\(language)/entry/\(translation.slug)", "lang": translation.language ?? "",
@@ -210,7 +220,7 @@ public struct Pages: Sendable {
           let status = state.lastAttemptAt == nil ? "new" : state.failures == 0 ? "ok" : "failing"
           let record = latest[state.description.key]
           return [
-            "title": state.description.title, "url": state.description.htmlURL ?? "",
+            "title": state.description.title, "url": present(state.description.htmlURL),
             "feed": state.description.feedURL,
             "place": [
               state.description.city, state.description.country.map { labels.label(.country, $0) },
@@ -218,7 +228,7 @@ public struct Pages: Sendable {
             "status": status, "statusLabel": strings["status_" + status] ?? status,
             "lastSuccess": state.lastSuccessAt?.day ?? strings["never"] ?? "",
             "entries": entries[state.id] ?? 0,
-            "message": record?.message ?? "",
+            "message": present(record?.message),
             "problems": (record?.diagnostics ?? []).filter { $0.severity != .note }.prefix(10).map {
               ["code": $0.code, "message": $0.message, "line": $0.location.line] as [String: Any]
             },
