@@ -38,10 +38,14 @@ public func buildApplication(
   let router = Router(context: BasicRequestContext.self)
   router.add(middleware: AccessLogMiddleware(logger: logger))
   router.add(middleware: MetricsMiddleware(metrics: metrics))
-  router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
+  // Security headers wrap the error handler, so error pages carry them too.
   router.add(middleware: SecurityHeadersMiddleware())
+  router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
   PageRoutes(directory: directory).register(on: router)
   APIRoutes(directory: directory).register(on: router)
+  router.get("/favicon.ico") { _, _ in
+    Response(status: .noContent, headers: [.cacheControl: "public, max-age=86400"])
+  }
   router.get("/metrics") { _, _ in
     Response(
       status: .ok,
@@ -51,7 +55,7 @@ public func buildApplication(
       body: .init(byteBuffer: ByteBuffer(string: try metrics.exposition(database: database))))
   }
   return Application(
-    router: router,
+    router: HeadAsGet(router: router),
     configuration: .init(
       address: .hostname(configuration.host, port: configuration.port), serverName: "Drom"),
     logger: logger)

@@ -122,3 +122,24 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     return Responses.html(html, request: request, status: error.status)
   }
 }
+
+/// HEAD is answered like GET without the body (RFC 9110 §9.3.2), for every page and document:
+/// the router only knows GET routes, so HEAD is turned into GET before it routes.
+struct HeadAsGet<Builder: HTTPResponderBuilder>: HTTPResponderBuilder
+where Builder.Responder.Context == BasicRequestContext {
+  let router: Builder
+
+  func buildResponder() -> CallbackResponder<BasicRequestContext> {
+    let inner = router.buildResponder()
+    return CallbackResponder { request, context in
+      guard request.method == .head else {
+        return try await inner.respond(to: request, context: context)
+      }
+      var head = request.head
+      head.method = .get
+      let response = try await inner.respond(
+        to: Request(head: head, body: request.body), context: context)
+      return Response(status: response.status, headers: response.headers)
+    }
+  }
+}

@@ -33,12 +33,22 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/search.csv": {
+          "get": {
+            "summary": "The first page of a search as CSV (RFC 4180)",
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 500}}],
+            "responses": {
+              "200": {"description": "title, kind, language, source, updated, link, page", "content": {"text/csv": {"schema": {"type": "string"}}}},
+              "400": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/api/entries/{slug}": {
           "get": {
             "summary": "One entry, as normalised, with its provenance",
             "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {
-              "200": {"description": "The entry", "content": {"application/json": {"schema": {"type": "object", "required": ["slug", "entry", "source"], "properties": {"slug": {"type": "string"}, "entry": {"type": "object"}, "source": {"type": "object"}, "firstSeen": {"type": "string"}, "lastChanged": {"type": "string"}, "alsoPublishedBy": {"type": "array", "items": {"type": "string"}}}}}}},
+              "200": {"description": "The entry", "content": {"application/json": {"schema": {"type": "object", "required": ["slug", "entry", "source"], "properties": {"slug": {"type": "string"}, "entry": {"type": "object"}, "source": {"type": "object"}, "firstSeen": {"type": "string", "format": "date-time"}, "lastChanged": {"type": "string", "format": "date-time"}, "alsoPublishedBy": {"type": "array", "items": {"type": "string"}}}}}}},
               "404": {"$ref": "#/components/responses/Error"}
             }
           }
@@ -46,7 +56,7 @@ enum OpenAPIDocument {
         "/api/sources": {
           "get": {
             "summary": "Every partner source and its health",
-            "responses": {"200": {"description": "Sources", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["key", "title", "entries", "failures"], "properties": {"key": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "entries": {"type": "integer"}, "failures": {"type": "integer"}, "lastSuccessAt": {"type": "string"}, "lastAttemptAt": {"type": "string"}}}}}}}}
+            "responses": {"200": {"description": "Sources", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["key", "title", "entries", "failures"], "properties": {"key": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "entries": {"type": "integer"}, "failures": {"type": "integer"}, "lastSuccessAt": {"type": "string", "format": "date-time"}, "lastAttemptAt": {"type": "string", "format": "date-time"}}}}}}}}
           }
         },
         "/api/vocabularies": {
@@ -58,7 +68,7 @@ enum OpenAPIDocument {
         "/healthz": {
           "get": {
             "summary": "Liveness, and the index's size and age",
-            "responses": {"200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "entries", "sources"], "properties": {"status": {"type": "string"}, "entries": {"type": "integer"}, "sources": {"type": "integer"}, "lastHarvest": {"type": "string"}}}}}}}
+            "responses": {"200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "entries", "sources"], "properties": {"status": {"type": "string"}, "entries": {"type": "integer"}, "sources": {"type": "integer"}, "lastHarvest": {"type": "string", "format": "date-time"}}}}}}}
           }
         }
       },
@@ -76,7 +86,7 @@ enum OpenAPIDocument {
           "Hit": {"type": "object", "required": ["sourceKey", "sourceTitle", "entryID", "kind", "title", "snippet", "slug", "alsoPublishedBy"], "properties": {
             "sourceKey": {"type": "string"}, "sourceTitle": {"type": "string"}, "entryID": {"type": "string"},
             "kind": {"type": "string"}, "language": {"type": "string"}, "title": {"type": "string"},
-            "snippet": {"type": "string"}, "link": {"type": "string"}, "updated": {"type": "string"},
+            "snippet": {"type": "string"}, "link": {"type": "string"}, "updated": {"type": "string", "format": "date-time"},
             "slug": {"type": "string"}, "alsoPublishedBy": {"type": "array", "items": {"type": "string"}}
           }}
         }

@@ -148,6 +148,22 @@ struct ServerTests {
     }
   }
 
+  @Test("Error pages carry the security headers too, and HEAD answers like GET without a body")
+  func errorHeadersAndHead() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/en/no-such-page", method: .get) { response in
+        #expect(response.status == .notFound)
+        #expect(response.headers[.contentSecurityPolicy] != nil)
+        #expect(response.headers[.xContentTypeOptions] == "nosniff")
+      }
+      try await client.execute(uri: "/en/about", method: .head) { response in
+        #expect(response.status == .ok)
+        #expect(response.body.readableBytes == 0)
+        #expect(response.headers[.eTag] != nil)
+      }
+    }
+  }
+
   @Test("The API has one error shape for every error")
   func errorShape() async throws {
     let cases: [(String, HTTPResponse.Status, String)] = [

@@ -251,7 +251,9 @@ def test_skip_link_is_first_and_targets_content(browser, server):
 # --- what every HTML page is sent with -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/en/", f"/{PARTNER}/{SEARCH}", "/en/about", "/en/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/en/", f"/{PARTNER}/{SEARCH}", "/en/about", "/en/no-such-page", "/en/search?page=0"]
+)
 def test_security_headers_on_html(server, path):
     request = urllib.request.Request(server + path)
     try:
