@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scenario_feed_parse  # noqa: E402
 import scenario_harvest  # noqa: E402
+import scenario_serve  # noqa: E402
 from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state, log,  # noqa: E402
                      machine, measure, write_json)
 
@@ -31,6 +32,7 @@ from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state,
 SCENARIOS: list[Scenario] = [
     scenario_feed_parse.SCENARIO,
     scenario_harvest.SCENARIO,
+    scenario_serve.SCENARIO,
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
