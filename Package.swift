@@ -24,6 +24,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+    .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
   ],
   targets: [
     // Debian's libxml2, with the ICU clash defused in shim.h.
@@ -72,6 +73,7 @@ let package = Package(
       dependencies: [
         "DromModel", "DromStore", "DromVocabulary",
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Ink", package: "Ink"),
       ],
       swiftSettings: strictness
     ),

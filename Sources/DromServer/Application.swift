@@ -10,10 +10,13 @@ import Logging
 public struct ServerConfiguration: Sendable {
   public var host = "127.0.0.1"
   public var port = 8080
+  /// Where the feed profile and the diagnostics reference are read from (Markdown).
+  public var documents = "docs"
 
-  public init(host: String = "127.0.0.1", port: Int = 8080) {
+  public init(host: String = "127.0.0.1", port: Int = 8080, documents: String = "docs") {
     self.host = host
     self.port = port
+    self.documents = documents
   }
 }
 
@@ -23,6 +26,7 @@ struct Directory: Sendable {
   let site: Site
   let pages: Pages
   let vocabulary: Vocabulary
+  let documents: Documents
 }
 
 /// Builds the web directory (HTML pages, JSON API, feeds) as a Hummingbird application, apart
@@ -33,7 +37,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
   let directory = Directory(
     database: database, site: site, pages: Pages(site: site, vocabulary: vocabulary),
-    vocabulary: vocabulary)
+    vocabulary: vocabulary, documents: Documents.load(directory: configuration.documents))
   let metrics = DirectoryMetrics()
   let router = Router(context: BasicRequestContext.self)
   router.add(middleware: AccessLogMiddleware(logger: logger))

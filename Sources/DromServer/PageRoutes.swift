@@ -98,6 +98,17 @@ struct PageRoutes {
       let language = try language(context)
       return try render(directory.pages.about(language: language), language, "/about", request)
     }
+    for name in Documents.published {
+      router.get("/:lang/\(name)") { request, context in
+        let language = try language(context)
+        guard let document = directory.documents.pages[name] else {
+          throw DirectoryError(
+            status: .notFound, code: "not-found", message: "the document \(name) is not installed")
+        }
+        return try render(
+          directory.pages.document(document, language: language), language, "/\(name)", request)
+      }
+    }
     router.get("/:lang/opensearch.xml") { request, context in
       let language = try language(context)
       let base = baseURL(request)

@@ -15,6 +15,10 @@ struct Serve: AsyncParsableCommand {
   @Option(
     help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
   var site: String = "Site"
+  @Option(
+    help: ArgumentHelp(
+      "The folder of the feed profile and diagnostics pages (Markdown).", valueName: "dir"))
+  var documents: String = "docs"
   @Option(help: "The address to listen on.")
   var host: String = "127.0.0.1"
   @Option(help: "The port to listen on.")
@@ -29,7 +33,8 @@ struct Serve: AsyncParsableCommand {
     logger.logLevel = .info
     let app = buildApplication(
       database: try database.open(), site: try await Site.load(directory: site),
-      vocabulary: try vocabulary.load(), configuration: .init(host: host, port: port),
+      vocabulary: try vocabulary.load(),
+      configuration: .init(host: host, port: port, documents: documents),
       logger: logger)
     print("Drom is serving http://\(host):\(port)/")
     try await app.runService()

@@ -42,7 +42,10 @@ private func app() async throws -> some ApplicationProtocol {
   let (database, site, vocabulary) = try await Fixture.shared.directory()
   var logger = Logger(label: "test")
   logger.logLevel = .critical
-  return buildApplication(database: database, site: site, vocabulary: vocabulary, logger: logger)
+  return buildApplication(
+    database: database, site: site, vocabulary: vocabulary,
+    configuration: .init(documents: repositoryRoot.appendingPathComponent("docs").path),
+    logger: logger)
 }
 
 private func text(_ response: TestResponse) -> String {
@@ -107,6 +110,18 @@ struct ServerTests {
       try await client.execute(uri: "/sv/theme/employment", method: .get) { response in
         // The theme's label in the page's language, from the vocabulary.
         #expect(text(response).contains("<h1>Arbete</h1>"))
+      }
+    }
+  }
+
+  @Test("The feed profile is published as a page, in English inside any language's page")
+  func feedProfile() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/sv/feed-profile", method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("<article class=\"document\" lang=\"en\">"))
+        #expect(html.contains("fh:complete"))
+        #expect(html.contains("href=\"diagnostics\""))
       }
     }
   }
