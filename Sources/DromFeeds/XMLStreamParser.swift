@@ -37,7 +37,7 @@ final class XMLStreamParser {
   }
 
   let limits: ParserLimits
-  private let diagnostics: DiagnosticCollector
+  let diagnostics: DiagnosticCollector
   private weak var sink: (any XMLSplitSink)?
   private let encodingOverride: String?
 
@@ -52,7 +52,7 @@ final class XMLStreamParser {
   private var textRunBytes = 0
   private var names: [UnsafeRawPointer: String] = [:]
   private var warnedEntities: Set<String> = []
-  private(set) var stopped = false
+  var stopped = false
   private(set) var sawRootElement = false
 
   /// - Parameter encodingOverride: a charset from the transport (HTTP `Content-Type`), which
@@ -319,49 +319,6 @@ final class XMLStreamParser {
       .warning, "xml.external-dtd", line: line, column: column,
       "the document refers to an external DTD (\(systemID ?? externalID ?? "")); Drom never loads it: remove the <!DOCTYPE …> line"
     )
-  }
-
-  fileprivate func libxmlError(_ error: xmlError) {
-    guard !stopped else { return }
-    let level = error.level
-    let reason =
-      error.message.map { String(cString: $0) }?
-      .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown problem"
-    let at = (line: Int(error.line), column: Int(error.int2))
-    let code = Int(error.code)
-    switch code {
-    case Int(XML_ERR_UNDECLARED_ENTITY.rawValue), Int(XML_WAR_UNDECLARED_ENTITY.rawValue):
-      let entityName = error.str1.map { String(cString: $0) } ?? reason
-      diagnostics.add(
-        .error, "xml.undefined-entity", line: at.line, column: at.column,
-        "the entity '&\(entityName);' is not defined: write the character itself, or '&amp;' for an ampersand"
-      )
-    case Int(XML_ERR_DOCUMENT_EMPTY.rawValue):
-      diagnostics.add(
-        .error, "feed.empty", line: at.line, column: at.column,
-        "the document is empty: publish a feed with a root <feed> (Atom) or <rss> element")
-    case Int(XML_ERR_UNKNOWN_ENCODING.rawValue), Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue),
-      Int(XML_I18N_CONV_FAILED.rawValue), Int(XML_ERR_INVALID_ENCODING.rawValue):
-      diagnostics.add(
-        .error, "xml.encoding", line: at.line, column: at.column,
-        "the text cannot be read in the declared character encoding (\(reason)): save the feed as UTF-8 and declare <?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-      )
-    default:
-      if reason.contains("not proper UTF-8") || reason.contains("encoding") {
-        diagnostics.add(
-          .error, "xml.encoding", line: at.line, column: at.column,
-          "the text cannot be read in the declared character encoding (\(reason)): save the feed as UTF-8 and declare <?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-        )
-      } else if level == XML_ERR_WARNING {
-        return
-      } else {
-        diagnostics.add(
-          .error, "xml.malformed", line: at.line, column: at.column,
-          "the feed is not well-formed XML: \(reason). Every tag must be closed, and '&' written as '&amp;'"
-        )
-      }
-    }
-    if level == XML_ERR_FATAL { stopped = true }
   }
 
   // MARK: - libxml2 callbacks
