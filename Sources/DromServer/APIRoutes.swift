@@ -98,23 +98,11 @@ struct APIRoutes {
     }
     router.get("/api/sources") { request, _ in
       let counts = try directory.database.entryCounts()
-      struct Source: Encodable {
-        var key: String
-        var title: String
-        var city: String?
-        var country: String?
-        var entries: Int
-        var failures: Int
-        var lastSuccessAt: Date?
-        var lastAttemptAt: Date?
-      }
       return try Responses.json(
         try directory.database.sources().map {
-          Source(
-            key: $0.description.key, title: $0.description.title, city: $0.description.city,
-            country: $0.description.country, entries: counts[$0.id] ?? 0, failures: $0.failures,
-            lastSuccessAt: $0.lastSuccessAt, lastAttemptAt: $0.lastAttemptAt)
-        }, request: request)
+          SourceHealth(state: $0, entries: counts[$0.id] ?? 0)
+        },
+        request: request)
     }
     router.get("/api/vocabularies") { request, _ in
       var schemes: [String: [ConceptResponse]] = [:]

@@ -56,7 +56,7 @@ enum OpenAPIDocument {
         "/api/sources": {
           "get": {
             "summary": "Every partner source and its health",
-            "responses": {"200": {"description": "Sources", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["key", "title", "entries", "failures"], "properties": {"key": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "entries": {"type": "integer"}, "failures": {"type": "integer"}, "lastSuccessAt": {"type": "string", "format": "date-time"}, "lastAttemptAt": {"type": "string", "format": "date-time"}}}}}}}}
+            "responses": {"200": {"description": "Sources", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["key", "title", "entries", "failures", "status"], "properties": {"key": {"type": "string"}, "status": {"type": "string", "enum": ["new", "ok", "failing"]}, "title": {"type": "string"}, "city": {"type": "string"}, "country": {"type": "string"}, "entries": {"type": "integer"}, "failures": {"type": "integer"}, "lastSuccessAt": {"type": "string", "format": "date-time"}, "lastAttemptAt": {"type": "string", "format": "date-time"}}}}}}}}
           }
         },
         "/api/vocabularies": {

@@ -217,7 +217,7 @@ public struct Pages: Sendable {
       template: "sources", title: strings["sourcesTitle"] ?? "", navigation: "sources",
       context: [
         "sources": sources.map { state in
-          let status = state.lastAttemptAt == nil ? "new" : state.failures == 0 ? "ok" : "failing"
+          let status = SourceHealth(state: state, entries: 0).status
           let record = latest[state.description.key]
           return [
             "title": state.description.title, "url": present(state.description.htmlURL),

@@ -65,27 +65,3 @@ struct Sources: AsyncParsableCommand {
     }
   }
 }
-
-struct SourceHealth: Encodable {
-  var key: String
-  var title: String
-  var city: String?
-  var country: String?
-  var entries: Int
-  var failures: Int
-  var lastSuccessAt: Date?
-  var lastAttemptAt: Date?
-  var status: String
-
-  init(state: SourceState, entries: Int) {
-    key = state.description.key
-    title = state.description.title
-    city = state.description.city
-    country = state.description.country
-    self.entries = entries
-    failures = state.failures
-    lastSuccessAt = state.lastSuccessAt
-    lastAttemptAt = state.lastAttemptAt
-    status = state.lastAttemptAt == nil ? "new" : state.failures == 0 ? "ok" : "failing"
-  }
-}
