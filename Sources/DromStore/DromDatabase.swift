@@ -27,6 +27,12 @@ public final class DromDatabase: Sendable {
       // cut may only undo the last harvests' commits, which the next harvest redoes. FULL would
       // add an fsync to each of the hundreds of per-source transactions.
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      // DROM_PROFILE_SQL=1 prints each statement's duration to standard error.
+      if ProcessInfo.processInfo.environment["DROM_PROFILE_SQL"] == "1" {
+        db.trace(options: .profile) { event in
+          FileHandle.standardError.write(Data("sql: \(event)\n".utf8))
+        }
+      }
     }
     pool = try DatabasePool(path: path, configuration: configuration)
     try pool.read { db in

@@ -115,24 +115,28 @@ extension DromDatabase {
           arguments.append(since)
         }
         let whereClause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
-        let total =
-          try Int.fetchOne(
-            db,
-            sql: """
-              WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),
-              \(Self.collapsed(whereClause: whereClause))
-              SELECT COUNT(*) FROM collapsed
-              """,
-            arguments: StatementArguments(arguments + Self.readerArguments(query))) ?? 0
+        var total = 0
         let hits = try self.hits(
           db, textMatch: match?.text, whereClause: whereClause, arguments: arguments,
-          query: query, highlight: highlight)
+          query: query, highlight: highlight, total: &total)
+        if hits.isEmpty, query.offset > 0 {
+          // Past the last page the window has no row to count on; count apart.
+          total =
+            try Int.fetchOne(
+              db,
+              sql: """
+                WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),
+                \(Self.collapsed(whereClause: whereClause))
+                SELECT COUNT(*) FROM collapsed
+                """,
+              arguments: StatementArguments(arguments + Self.readerArguments(query))) ?? 0
+        }
         var facets: [String: [FacetCount]] = [:]
         for row in try Row.fetchAll(
           db,
           sql: """
             SELECT facet, value, COUNT(*) AS count FROM entryFacet
-            WHERE entryId IN (SELECT id FROM entry WHERE \(whereClause))
+            WHERE facet != 'concept' AND entryId IN (SELECT id FROM entry WHERE \(whereClause))
             GROUP BY facet, value ORDER BY facet, count DESC, value
             """, arguments: StatementArguments(arguments))
         {
@@ -181,7 +185,7 @@ extension DromDatabase {
   private func hits(
     _ db: Database, textMatch: String?, whereClause: String,
     arguments: [any DatabaseValueConvertible], query: SearchQuery,
-    highlight: (open: String, close: String)
+    highlight: (open: String, close: String), total: inout Int
   ) throws -> [SearchHit] {
     // One hit per cluster: the best-ranked copy of a practice several partners publish. FTS5's
     // bm25() and snippet() cannot sit beside a window function, so text scores are computed
@@ -194,18 +198,32 @@ extension DromDatabase {
           WHERE entryText MATCH ?),
         """
       } ?? "WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),"
-    let rows = try Row.fetchAll(
+    let page = try Row.fetchAll(
       db,
       sql: """
         \(textScores)
         \(Self.collapsed(whereClause: whereClause))
-        SELECT * FROM collapsed
+        SELECT id, score, COUNT(*) OVER () AS total FROM collapsed
         ORDER BY \(query.sort == .newest ? "updated DESC, score, id" : "score, updated DESC, id")
         LIMIT ? OFFSET ?
         """,
       arguments: StatementArguments(
         (textMatch.map { [$0] } ?? []) + arguments + Self.readerArguments(query)
           + [query.limit, query.offset]))
+    total = page.first?["total"] ?? 0
+    let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1["id"] as Int64, $0) })
+    let rows =
+      order.isEmpty
+      ? []
+      : try Row.fetchAll(
+        db,
+        sql: """
+          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
+          FROM entry JOIN source ON source.id = entry.sourceId
+          WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
+          """, arguments: StatementArguments(Array(order.keys))
+      ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
     if let textMatch, !ids.isEmpty {
@@ -243,12 +261,12 @@ extension DromDatabase {
   /// then one per practice several partners publish (the best-ranked copy). FTS5's bm25() and
   /// snippet() cannot sit beside a window function, so text scores come from the `text` CTE.
   static func collapsed(whereClause: String) -> String {
+    // Only the small columns travel through the windows; whole rows are read for the page only.
     """
     matched AS MATERIALIZED (
-      SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-        COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText,
+      SELECT entry.id, entry.clusterKey, entry.translationKey, entry.language, entry.updated,
         COALESCE(text.score, 1e9) AS score
-      FROM entry JOIN source ON source.id = entry.sourceId LEFT JOIN text ON text.id = entry.id
+      FROM entry LEFT JOIN text ON text.id = entry.id
       WHERE \(whereClause)),
     versions AS (
       SELECT *, ROW_NUMBER() OVER (
