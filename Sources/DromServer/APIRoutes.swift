@@ -56,7 +56,7 @@ struct APIRoutes {
       let parameters = try SearchParameters.read(request)
       let results = try directory.database.search(
         parameters.query(readerLanguage: request.uri.queryParameters["lang"].map(String.init)),
-        vocabulary: directory.vocabulary)
+        vocabulary: directory.vocabulary, cache: directory.cache)
       return try Responses.json(
         SearchResponse(
           total: results.total, page: parameters.page, pageSize: SearchParameters.pageSize,
@@ -65,7 +65,8 @@ struct APIRoutes {
     router.get("/api/search.csv") { request, _ in
       let parameters = try SearchParameters.read(request)
       let results = try directory.database.search(
-        parameters.query(readerLanguage: nil), vocabulary: directory.vocabulary, highlight: ("", "")
+        parameters.query(readerLanguage: nil), vocabulary: directory.vocabulary,
+        cache: directory.cache, highlight: ("", "")
       )
       var csv = "title,kind,language,source,updated,link,page\r\n"
       for hit in results.hits {

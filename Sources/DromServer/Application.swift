@@ -27,6 +27,7 @@ struct Directory: Sendable {
   let pages: Pages
   let vocabulary: Vocabulary
   let documents: Documents
+  let cache = SearchCache()
 }
 
 /// Builds the web directory (HTML pages, JSON API, feeds) as a Hummingbird application, apart

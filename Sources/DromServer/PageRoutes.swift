@@ -30,7 +30,8 @@ struct PageRoutes {
       latest.sort = .newest
       var query = latest.query(readerLanguage: language)
       query.limit = 8
-      let results = try directory.database.search(query, vocabulary: directory.vocabulary)
+      let results = try directory.database.search(
+        query, vocabulary: directory.vocabulary, cache: directory.cache)
       return try render(
         directory.pages.home(overview: overview, latest: results, language: language), language,
         "/", request)
@@ -40,6 +41,7 @@ struct PageRoutes {
       let parameters = try SearchParameters.read(request)
       let results = try directory.database.search(
         parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+        cache: directory.cache,
         highlight: (SearchHighlight.open, SearchHighlight.close))
       let page = directory.pages.search(parameters, results: results, language: language)
       return try render(page, language, "/search?" + parameters.queryString(), request)
@@ -53,6 +55,7 @@ struct PageRoutes {
         parameters.filters[facet] = [facet == .country ? value.uppercased() : value]
         let results = try directory.database.search(
           parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+          cache: directory.cache,
           highlight: (SearchHighlight.open, SearchHighlight.close))
         let heading = directory.pages.label(
           facet, parameters.filters[facet]![0], language: language)
@@ -65,7 +68,8 @@ struct PageRoutes {
       let language = try language(context)
       let parameters = try SearchParameters.read(request)
       let results = try directory.database.search(
-        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary)
+        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+        cache: directory.cache)
       let feed = AtomOfResults.render(
         results, parameters: parameters, language: language,
         title: directory.site.strings(language)["siteName"] ?? "Drom", base: baseURL(request))

@@ -183,3 +183,25 @@ struct TranslationTests {
     #expect(page.translations.map(\.language) == ["fr"])
   }
 }
+
+@Suite("The search cache", .serialized)
+struct SearchCacheTests {
+  @Test("answers a repeated search from memory, and forgets everything when a harvest runs")
+  func cacheUntilHarvest() async throws {
+    let bench = try HarvestBench()
+    bench.server.serve("/feed", body: feed([("urn:1", "Roma stewards")]))
+    try await bench.harvest([bench.source("/feed")])
+    let cache = SearchCache()
+    let query = SearchQuery(text: "stewards")
+    let first = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    #expect(first.total == 1)
+    bench.server.serve(
+      "/feed", body: feed([("urn:1", "Roma stewards"), ("urn:2", "More stewards")]))
+    // Before the harvest commits, the cached answer stands; after it, the new entry is found.
+    try await bench.harvest([bench.source("/feed")])
+    let second = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    #expect(second.total == 2)
+    let third = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    #expect(third == second)
+  }
+}
