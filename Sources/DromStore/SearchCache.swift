@@ -52,7 +52,15 @@ extension DromDatabase {
     let generation = try pool.read {
       try Int64.fetchOne($0, sql: "SELECT COALESCE(MAX(id), 0) FROM harvest") ?? 0
     }
-    let key = "\(query)|\(highlight.open)|\(highlight.close)"
+    // Filters are a dictionary, whose printed order varies: the key lists them sorted.
+    let filters = query.filters.map { "\($0.key.rawValue)=\($0.value.joined(separator: ","))" }
+      .sorted()
+    let key = [
+      query.text, filters.joined(separator: "&"), "\(query.limit)", "\(query.offset)",
+      "\(query.rawSyntax)", query.readerLanguage ?? "", query.sort.rawValue,
+      query.updatedSince.map { "\($0.timeIntervalSince1970)" } ?? "", highlight.open,
+      highlight.close,
+    ].joined(separator: "\u{1}")
     if let cached = cache.lookup(key, generation: generation) { return cached }
     let results = try search(query, vocabulary: vocabulary, highlight: highlight)
     cache.store(results, for: key, generation: generation)
