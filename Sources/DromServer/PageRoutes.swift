@@ -42,7 +42,7 @@ struct PageRoutes {
       let results = try directory.database.search(
         parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
         cache: directory.cache,
-        highlight: (SearchHighlight.open, SearchHighlight.close))
+        highlight: (Highlight.open, Highlight.close))
       let page = directory.pages.search(parameters, results: results, language: language)
       return try render(page, language, "/search?" + parameters.queryString(), request)
     }
@@ -56,7 +56,7 @@ struct PageRoutes {
         let results = try directory.database.search(
           parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
           cache: directory.cache,
-          highlight: (SearchHighlight.open, SearchHighlight.close))
+          highlight: (Highlight.open, Highlight.close))
         let heading = directory.pages.label(
           facet, parameters.filters[facet]![0], language: language)
         let page = directory.pages.search(
@@ -153,11 +153,6 @@ struct PageRoutes {
 /// The address the client used, for absolute links in feeds and OpenSearch.
 func baseURL(_ request: Request) -> String {
   "http://" + (request.head.authority ?? "localhost")
-}
-
-enum SearchHighlight {
-  static let open = "\u{2}"
-  static let close = "\u{3}"
 }
 
 extension SearchParameters {

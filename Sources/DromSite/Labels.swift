@@ -45,9 +45,11 @@ struct Labels {
   }
 }
 
-enum Highlight {
-  static let open = "\u{2}"
-  static let close = "\u{3}"
+/// The marks a search puts around matched words for pages: control characters no text
+/// contains, turned into `<mark>` after escaping.
+public enum Highlight {
+  public static let open = "\u{2}"
+  public static let close = "\u{3}"
 
   /// Escapes a snippet and turns the search's highlight marks into `<mark>` elements.
   static func html(_ snippet: String) -> String {
