@@ -54,7 +54,7 @@ struct APIRoutes {
     }
     router.get("/api/search") { request, _ in
       let parameters = try SearchParameters.read(request)
-      let results = try directory.database.search(
+      let results = try await directory.database.search(
         parameters.query(readerLanguage: request.uri.queryParameters["lang"].map(String.init)),
         vocabulary: directory.vocabulary, cache: directory.cache)
       return try Responses.json(
@@ -64,7 +64,7 @@ struct APIRoutes {
     }
     router.get("/api/search.csv") { request, _ in
       let parameters = try SearchParameters.read(request)
-      let results = try directory.database.search(
+      let results = try await directory.database.search(
         parameters.query(readerLanguage: nil), vocabulary: directory.vocabulary,
         cache: directory.cache, highlight: ("", "")
       )

@@ -28,6 +28,8 @@ struct Directory: Sendable {
   let vocabulary: Vocabulary
   let documents: Documents
   let cache = SearchCache()
+  /// Rendered listing pages (home, searches, cities, countries, themes) by language and address.
+  let pageCache = GenerationCache<String>(capacity: 256)
 }
 
 /// Builds the web directory (HTML pages, JSON API, feeds) as a Hummingbird application, apart

@@ -25,26 +25,31 @@ struct PageRoutes {
     }
     router.get("/:lang/") { request, context in
       let language = try language(context)
-      let overview = try directory.database.overview()
-      var latest = SearchParameters()
-      latest.sort = .newest
-      var query = latest.query(readerLanguage: language)
-      query.limit = 8
-      let results = try directory.database.search(
-        query, vocabulary: directory.vocabulary, cache: directory.cache)
-      return try render(
-        directory.pages.home(overview: overview, latest: results, language: language), language,
-        "/", request)
+      return try await cachedPage(language + "/", request) {
+        let overview = try directory.database.overview()
+        var latest = SearchParameters()
+        latest.sort = .newest
+        var query = latest.query(readerLanguage: language)
+        query.limit = 8
+        let results = try await directory.database.search(
+          query, vocabulary: directory.vocabulary, cache: directory.cache)
+        return try directory.site.render(
+          directory.pages.home(overview: overview, latest: results, language: language),
+          language: language, path: "/")
+      }
     }
     router.get("/:lang/search") { request, context in
       let language = try language(context)
       let parameters = try SearchParameters.read(request)
-      let results = try directory.database.search(
-        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
-        cache: directory.cache,
-        highlight: (Highlight.open, Highlight.close))
-      let page = directory.pages.search(parameters, results: results, language: language)
-      return try render(page, language, "/search?" + parameters.queryString(), request)
+      let path = "/search?" + parameters.queryString()
+      return try await cachedPage(language + path, request) {
+        let results = try await directory.database.search(
+          parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+          cache: directory.cache,
+          highlight: (Highlight.open, Highlight.close))
+        let page = directory.pages.search(parameters, results: results, language: language)
+        return try directory.site.render(page, language: language, path: path)
+      }
     }
     // A page per city, country and theme: the search listing with that filter and its name.
     for (segment, facet) in [("city", Facet.city), ("country", .country), ("theme", .theme)] {
@@ -53,21 +58,24 @@ struct PageRoutes {
         let value = try context.parameters.require("value")
         var parameters = try SearchParameters.read(request)
         parameters.filters[facet] = [facet == .country ? value.uppercased() : value]
-        let results = try directory.database.search(
-          parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
-          cache: directory.cache,
-          highlight: (Highlight.open, Highlight.close))
-        let heading = directory.pages.label(
-          facet, parameters.filters[facet]![0], language: language)
-        let page = directory.pages.search(
-          parameters, results: results, language: language, heading: heading)
-        return try render(page, language, "/\(segment)/\(URLQuery.escape(value))", request)
+        let path = "/\(segment)/\(URLQuery.escape(value))"
+        return try await cachedPage(language + path + "?" + parameters.queryString(), request) {
+          let results = try await directory.database.search(
+            parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+            cache: directory.cache,
+            highlight: (Highlight.open, Highlight.close))
+          let heading = directory.pages.label(
+            facet, parameters.filters[facet]![0], language: language)
+          let page = directory.pages.search(
+            parameters, results: results, language: language, heading: heading)
+          return try directory.site.render(page, language: language, path: path)
+        }
       }
     }
     router.get("/:lang/search.atom") { request, context in
       let language = try language(context)
       let parameters = try SearchParameters.read(request)
-      let results = try directory.database.search(
+      let results = try await directory.database.search(
         parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
         cache: directory.cache)
       let feed = AtomOfResults.render(
@@ -140,6 +148,20 @@ struct PageRoutes {
         status: .notFound, code: "not-found", message: "there is no page in '\(language)'")
     }
     return language
+  }
+
+  /// A listing page rendered once per state of the index: the same searches come again and
+  /// again, and rendering one costs more than answering it from the search cache.
+  private func cachedPage(
+    _ key: String, _ request: Request, render: () async throws -> String
+  ) async throws -> Response {
+    let generation = try await directory.database.generation()
+    if let html = directory.pageCache.lookup(key, generation: generation) {
+      return Responses.html(html, request: request)
+    }
+    let html = try await render()
+    directory.pageCache.store(html, for: key, generation: generation)
+    return Responses.html(html, request: request)
   }
 
   private func render(_ page: PageContent, _ language: String, _ path: String, _ request: Request)

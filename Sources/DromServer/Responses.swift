@@ -6,6 +6,17 @@ import Hummingbird
 /// Responses with the headers every page and document carries: type, an ETag from the body,
 /// and caching; a request whose `If-None-Match` matches gets a bodiless 304.
 enum Responses {
+  /// Lowercase hex (`String(format:)` per byte costs more than the hash).
+  static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in bytes {
+      out.append(digits[Int(byte >> 4)])
+      out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
   static func make(
     _ body: String, type: String, request: Request, status: HTTPResponse.Status = .ok,
     cache: String = "public, max-age=60"
@@ -23,8 +34,7 @@ enum Responses {
       return Response(
         status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
-    let etag =
-      "\"" + SHA256.hash(data: body).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+    let etag = "\"" + hex(SHA256.hash(data: body).prefix(12)) + "\""
     headers[.eTag] = etag
     headers[.cacheControl] = cache
     headers[.vary] = "Accept-Language"
@@ -74,4 +84,5 @@ extension Request {
   var queryItems: [(String, String)] {
     uri.queryParameters.map { (String($0.key), String($0.value)) }
   }
+
 }

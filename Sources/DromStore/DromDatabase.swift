@@ -5,6 +5,8 @@ import GRDB
 public final class DromDatabase: Sendable {
   public let pool: DatabasePool
   public let path: String
+  /// What searches keep in memory of the index between harvests.
+  let searchTables = SearchTables()
 
   public enum OpenError: Error, CustomStringConvertible {
     case noFTS5(sqliteVersion: String)

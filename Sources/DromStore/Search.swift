@@ -88,142 +88,113 @@ extension DromDatabase {
   /// reader's language or any language of the index). With a vocabulary, words that name
   /// concepts in any language ("gitanos", "jóvenes gitanos") also find entries tagged with
   /// those concepts, whatever language they are written in; such entries rank below direct
-  /// text matches (bm25: title above summary above content).
+  /// text matches (bm25: title above summary above content). Translations show once (the
+  /// version in the reader's language first), and so does a practice several partners publish
+  /// (its best-ranked copy).
   public func search(
     _ query: SearchQuery, vocabulary: Vocabulary = .empty,
     highlight: (open: String, close: String) = ("[", "]")
   ) throws -> SearchResults {
     do {
       return try pool.read { db in
-        let match = try matchCondition(query, vocabulary: vocabulary, db: db)
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let match {
-          conditions.append(match.condition)
-          arguments += match.arguments
-        }
-        for (facet, values) in query.filters.sorted(by: { $0.key.rawValue < $1.key.rawValue })
-        where !values.isEmpty {
-          conditions.append(
-            "entry.id IN (SELECT entryId FROM entryFacet WHERE facet = ? AND value IN (\(databaseQuestionMarks(count: values.count))))"
-          )
-          arguments.append(facet.rawValue)
-          arguments.append(contentsOf: values)
-        }
-        if let since = query.updatedSince {
-          conditions.append("entry.updated >= ?")
-          arguments.append(since)
-        }
-        let whereClause = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
-        var total = 0
-        let hits = try self.hits(
-          db, textMatch: match?.text, whereClause: whereClause, arguments: arguments,
-          query: query, highlight: highlight, total: &total)
-        if hits.isEmpty, query.offset > 0 {
-          // Past the last page the window has no row to count on; count apart.
-          total =
-            try Int.fetchOne(
-              db,
-              sql: """
-                WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),
-                \(Self.collapsed(whereClause: whereClause))
-                SELECT COUNT(*) FROM collapsed
-                """,
-              arguments: StatementArguments(arguments + Self.readerArguments(query))) ?? 0
-        }
-        var facets: [String: [FacetCount]] = [:]
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT facet, value, COUNT(*) AS count FROM entryFacet
-            WHERE facet != 'concept' AND entryId IN (SELECT id FROM entry WHERE \(whereClause))
-            GROUP BY facet, value ORDER BY facet, count DESC, value
-            """, arguments: StatementArguments(arguments))
-        {
-          facets[row["facet"], default: []].append(
-            FacetCount(value: row["value"], count: row["count"]))
-        }
-        return SearchResults(total: total, hits: hits, facets: facets)
+        try search(query, vocabulary: vocabulary, highlight: highlight, db: db)
       }
     } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
       throw SearchError.badPattern(error.message ?? "\(error)")
     }
   }
 
-  /// The SQL condition an entry must meet to match the query's words, and the FTS5 expression
-  /// of its text part (for ranking and snippets); nil when the query has no words.
-  private func matchCondition(_ query: SearchQuery, vocabulary: Vocabulary, db: Database) throws
-    -> (condition: String, arguments: [any DatabaseValueConvertible], text: String)?
-  {
-    let textIn = "entry.id IN (SELECT rowid FROM entryText WHERE entryText MATCH ?)"
+  /// The same, suspending the caller instead of holding its thread while SQLite works: a
+  /// server's request handlers run on a few shared threads.
+  public func search(
+    _ query: SearchQuery, vocabulary: Vocabulary = .empty,
+    highlight: (open: String, close: String) = ("[", "]")
+  ) async throws -> SearchResults {
+    do {
+      return try await pool.read { db in
+        try self.search(query, vocabulary: vocabulary, highlight: highlight, db: db)
+      }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+      throw SearchError.badPattern(error.message ?? "\(error)")
+    }
+  }
+
+  private func search(
+    _ query: SearchQuery, vocabulary: Vocabulary, highlight: (open: String, close: String),
+    db: Database
+  ) throws -> SearchResults {
+    let table = try searchTables.table(for: db)
+    guard var matches = try Matches(query, table: table) else {
+      return SearchResults(total: 0, hits: [], facets: [:])
+    }
+    let languages = ([query.readerLanguage].compactMap { $0 } + table.indexedLanguages)
+      .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    var textMatch: String?
     if query.rawSyntax {
       let text = query.text.trimmingCharacters(in: .whitespaces)
-      return text.isEmpty ? nil : (textIn, [text], text)
+      textMatch = text.isEmpty ? nil : text
+    } else {
+      textMatch = Self.ftsTerms(query.text, languages: languages)
     }
-    let languages = try searchLanguages(db, reader: query.readerLanguage)
-    guard let text = Self.ftsTerms(query.text, languages: languages) else { return nil }
+    if let textMatch {
+      let scored = try Row.fetchCursor(
+        db,
+        sql: "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?",
+        arguments: [textMatch])
+      while let row = try scored.next() {
+        if let index = table.row(of: row[0]) { matches.admit(index, score: row[1]) }
+      }
+      if !query.rawSyntax {
+        try admitConcepts(query, vocabulary: vocabulary, languages: languages, into: &matches, db)
+      }
+    } else {
+      matches.admitAll()
+    }
+    let ranked = matches.collapsed(
+      readerLanguage: query.readerLanguage, sort: query.sort, offset: query.offset,
+      limit: query.limit)
+    let hits = try self.hits(db, page: ranked.page, textMatch: textMatch, highlight: highlight)
+    return SearchResults(total: ranked.total, hits: hits, facets: matches.facetCounts())
+  }
+
+  /// Entries tagged with the concepts the query's words name in any language ("gitanos":
+  /// Roma), whatever language they are written in; words that name no concept must still match
+  /// their text.
+  private func admitConcepts(
+    _ query: SearchQuery, vocabulary: Vocabulary, languages: [String], into matches: inout Matches,
+    _ db: Database
+  ) throws {
     var words: [String] = []
     Analyzer.forEachWord(in: query.text) { word, _, _ in words.append(word) }
     let (groups, rest) = vocabulary.conceptsInQuery(words, languages: languages)
-    guard !groups.isEmpty else { return (textIn, [text], text) }
-    var conceptParts: [String] = []
-    var arguments: [any DatabaseValueConvertible] = [text]
-    for group in groups {
-      let uris = group.sorted()
-      conceptParts.append(
-        "entry.id IN (SELECT entryId FROM entryFacet WHERE facet = 'concept' AND value IN (\(databaseQuestionMarks(count: uris.count))))"
-      )
-      arguments += uris
-    }
+    guard !groups.isEmpty else { return }
+    let concepts = groups.map { $0.compactMap { matches.table.valueID(.concept, $0) } }
+    guard concepts.allSatisfy({ !$0.isEmpty }) else { return }
+    var restMatches: Set<Int64>?
     if let restText = Self.ftsTerms(rest.joined(separator: " "), languages: languages) {
-      conceptParts.append(textIn)
-      arguments.append(restText)
+      restMatches = Set(
+        try Int64.fetchAll(
+          db, sql: "SELECT rowid FROM entryText WHERE entryText MATCH ?", arguments: [restText]))
     }
-    return ("(\(textIn) OR (\(conceptParts.joined(separator: " AND "))))", arguments, text)
+    matches.admitTagged(with: concepts, alsoMatching: restMatches)
   }
 
+  /// The page's entries with their partner, snippet and the other partners publishing them.
   private func hits(
-    _ db: Database, textMatch: String?, whereClause: String,
-    arguments: [any DatabaseValueConvertible], query: SearchQuery,
-    highlight: (open: String, close: String), total: inout Int
+    _ db: Database, page: [(id: Int64, score: Double)], textMatch: String?,
+    highlight: (open: String, close: String)
   ) throws -> [SearchHit] {
-    // One hit per cluster: the best-ranked copy of a practice several partners publish. FTS5's
-    // bm25() and snippet() cannot sit beside a window function, so text scores are computed
-    // first (entries found only through concepts rank after them), and snippets last.
-    let textScores =
-      textMatch.map { _ in
-        """
-        WITH text AS MATERIALIZED (
-          SELECT rowid AS id, bm25(entryText, 10.0, 4.0, 1.0) AS score FROM entryText
-          WHERE entryText MATCH ?),
-        """
-      } ?? "WITH text AS (SELECT NULL AS id, NULL AS score WHERE 0),"
-    let page = try Row.fetchAll(
+    guard !page.isEmpty else { return [] }
+    let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1.id, $0) })
+    let rows = try Row.fetchAll(
       db,
       sql: """
-        \(textScores)
-        \(Self.collapsed(whereClause: whereClause))
-        SELECT id, score, COUNT(*) OVER () AS total FROM collapsed
-        ORDER BY \(query.sort == .newest ? "updated DESC, score, id" : "score, updated DESC, id")
-        LIMIT ? OFFSET ?
-        """,
-      arguments: StatementArguments(
-        (textMatch.map { [$0] } ?? []) + arguments + Self.readerArguments(query)
-          + [query.limit, query.offset]))
-    total = page.first?["total"] ?? 0
-    let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1["id"] as Int64, $0) })
-    let rows =
-      order.isEmpty
-      ? []
-      : try Row.fetchAll(
-        db,
-        sql: """
-          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
-          FROM entry JOIN source ON source.id = entry.sourceId
-          WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
-          """, arguments: StatementArguments(Array(order.keys))
-      ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
+        SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+          COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
+        FROM entry JOIN source ON source.id = entry.sourceId
+        WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
+        """, arguments: StatementArguments(Array(order.keys))
+    ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
     if let textMatch, !ids.isEmpty {
@@ -257,44 +228,6 @@ extension DromDatabase {
     }
   }
 
-  /// The matches, one per translation group (the version in the reader's language first) and
-  /// then one per practice several partners publish (the best-ranked copy). FTS5's bm25() and
-  /// snippet() cannot sit beside a window function, so text scores come from the `text` CTE.
-  static func collapsed(whereClause: String) -> String {
-    // Only the small columns travel through the windows; whole rows are read for the page only.
-    """
-    matched AS MATERIALIZED (
-      SELECT entry.id, entry.clusterKey, entry.translationKey, entry.language, entry.updated,
-        COALESCE(text.score, 1e9) AS score
-      FROM entry LEFT JOIN text ON text.id = entry.id
-      WHERE \(whereClause)),
-    versions AS (
-      SELECT *, ROW_NUMBER() OVER (
-        PARTITION BY COALESCE(translationKey, 'row:' || id)
-        ORDER BY CASE WHEN language = ? OR language LIKE ? THEN 0 ELSE 1 END, score, id) AS version
-      FROM matched),
-    copies AS (
-      SELECT *, ROW_NUMBER() OVER (
-        PARTITION BY COALESCE(clusterKey, 'row:' || id) ORDER BY score, updated DESC, id) AS copy
-      FROM versions WHERE version = 1),
-    collapsed AS (SELECT * FROM copies WHERE copy = 1)
-    """
-  }
-
-  static func readerArguments(_ query: SearchQuery) -> [any DatabaseValueConvertible] {
-    let reader = query.readerLanguage ?? ""
-    return [reader, reader.isEmpty ? "" : reader + "-%"]
-  }
-
-  /// The languages a query is stemmed in: the reader's, then every language of the index.
-  func searchLanguages(_ db: Database, reader: String?) throws -> [String] {
-    let indexed = try String.fetchAll(
-      db, sql: "SELECT DISTINCT value FROM entryFacet WHERE facet = 'language' ORDER BY value")
-    return ([reader].compactMap { $0 } + indexed).reduce(into: []) { languages, language in
-      if !languages.contains(language) { languages.append(language) }
-    }
-  }
-
   /// User text as an FTS5 query: every word must match, in any of its forms (folded, or
   /// stemmed in one of the languages); each form is quoted, so operators and punctuation in
   /// user text are plain words.
@@ -303,9 +236,16 @@ extension DromDatabase {
     Analyzer.forEachWord(in: text) { word, _, _ in
       // Long forms also match as prefixes: compounds (diskriminerings|grunder) and endings
       // a stemmer leaves on.
-      let forms = Analyzer.queryTerms(word, languages: languages).map {
-        "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + ($0.count >= 5 ? "*" : "")
-      }
+      let terms = Analyzer.queryTerms(word, languages: languages)
+      let prefixes = terms.filter { $0.count >= 5 }
+      // A form that starts with another prefix form finds nothing more, and FTS5 would read
+      // the same postings twice ("diskriminering*" beside "diskrimin*").
+      let forms =
+        terms
+        .filter { term in !prefixes.contains { $0 != term && term.hasPrefix($0) } }
+        .map {
+          "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + ($0.count >= 5 ? "*" : "")
+        }
       groups.append(forms.count == 1 ? forms[0] : "(" + forms.joined(separator: " OR ") + ")")
     }
     return groups.isEmpty ? nil : groups.joined(separator: " AND ")

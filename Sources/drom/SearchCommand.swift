@@ -49,7 +49,8 @@ struct Search: AsyncParsableCommand {
       limit: max(1, limit), rawSyntax: raw)
     request.readerLanguage = readerLanguage
     let results: SearchResults
-    do { results = try index.search(request, vocabulary: try vocabulary.load()) } catch let error
+    do { results = try await index.search(request, vocabulary: try vocabulary.load()) } catch let
+      error
       as SearchError
     {
       throw ValidationError("\(error)")

@@ -266,7 +266,7 @@ struct ArchiveAndClusterTests {
     var noviSad = bench.source("/novi-sad")
     noviSad.title = "Novi Sad"
     try await bench.harvest([belgrade, noviSad])
-    let results = try bench.database.search(SearchQuery(text: "QualiROM"))
+    let results = try await bench.database.search(SearchQuery(text: "QualiROM"))
     #expect(results.total == 1)
     #expect(results.hits.count == 1)
     let other = try #require(results.hits.first?.alsoPublishedBy.first)

@@ -76,7 +76,7 @@ struct MultilingualSearchTests {
   @Test("Spanish 'empleos' finds 'empleo', and snippets carry no internal marks")
   func spanishStemAndSnippets() async throws {
     let bench = try await index()
-    let results = try bench.database.search(SearchQuery(text: "empleos"))
+    let results = try await bench.database.search(SearchQuery(text: "empleos"))
     #expect(results.hits.map(\.entryID) == ["urn:es:1"])
     #expect(results.hits[0].snippet.lowercased().contains("[empleo]"))
     #expect(!results.hits[0].snippet.unicodeScalars.contains { $0.value == 1 })
@@ -85,9 +85,9 @@ struct MultilingualSearchTests {
   @Test("Query syntax in user text is read as words, and a bad raw pattern is an error")
   func syntaxIsText() async throws {
     let bench = try await index()
-    #expect(try bench.database.search(SearchQuery(text: "Roma AND \"NEAR(")).total == 0)
-    #expect(throws: SearchError.self) {
-      try bench.database.search(SearchQuery(text: "Roma AND \"NEAR(", rawSyntax: true))
+    #expect(try await bench.database.search(SearchQuery(text: "Roma AND \"NEAR(")).total == 0)
+    await #expect(throws: SearchError.self) {
+      try await bench.database.search(SearchQuery(text: "Roma AND \"NEAR(", rawSyntax: true))
     }
   }
 }
@@ -137,8 +137,10 @@ struct ConceptSearchTests {
   )
   func gitanos() async throws {
     let bench = try await bench()
-    let hits = try bench.database.search(SearchQuery(text: "gitanos"), vocabulary: bench.vocabulary)
-      .hits.map(\.entryID)
+    let hits = try await bench.database.search(
+      SearchQuery(text: "gitanos"), vocabulary: bench.vocabulary
+    )
+    .hits.map(\.entryID)
     #expect(hits.first == "urn:es:1")
     #expect(Set(hits) == ["urn:es:1", "urn:da:1", "urn:nl:1"])
   }
@@ -146,7 +148,8 @@ struct ConceptSearchTests {
   @Test("A theme filter includes its narrower themes")
   func narrowerThemes() async throws {
     let bench = try await bench()
-    let results = try bench.database.search(SearchQuery(text: "", filters: [.theme: ["training"]]))
+    let results = try await bench.database.search(
+      SearchQuery(text: "", filters: [.theme: ["training"]]))
     #expect(results.hits.map(\.entryID) == ["urn:sv:1"])
   }
 }
@@ -173,11 +176,11 @@ struct TranslationTests {
     try await bench.harvest([bench.source("/foyer")])
     var query = SearchQuery(text: "")
     query.readerLanguage = "fr"
-    let french = try bench.database.search(query)
+    let french = try await bench.database.search(query)
     #expect(french.total == 1)
     #expect(french.hits.map(\.entryID) == ["urn:foyer:stewards-fr"])
     query.readerLanguage = "nl"
-    let dutch = try bench.database.search(query)
+    let dutch = try await bench.database.search(query)
     #expect(dutch.hits.map(\.entryID) == ["urn:foyer:stewards"])
     let page = try #require(try bench.database.entry(slug: dutch.hits[0].slug))
     #expect(page.translations.map(\.language) == ["fr"])
@@ -193,15 +196,29 @@ struct SearchCacheTests {
     try await bench.harvest([bench.source("/feed")])
     let cache = SearchCache()
     let query = SearchQuery(text: "stewards")
-    let first = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    let first = try await bench.database.search(query, vocabulary: .empty, cache: cache)
     #expect(first.total == 1)
     bench.server.serve(
       "/feed", body: feed([("urn:1", "Roma stewards"), ("urn:2", "More stewards")]))
     // Before the harvest commits, the cached answer stands; after it, the new entry is found.
     try await bench.harvest([bench.source("/feed")])
-    let second = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    let second = try await bench.database.search(query, vocabulary: .empty, cache: cache)
     #expect(second.total == 2)
-    let third = try bench.database.search(query, vocabulary: .empty, cache: cache)
+    let third = try await bench.database.search(query, vocabulary: .empty, cache: cache)
     #expect(third == second)
+  }
+
+  @Test("keeps the answers in use when full, and evicts the least recently used")
+  func leastRecentlyUsedGoesFirst() {
+    let cache = GenerationCache<Int>(capacity: 8)
+    _ = cache.lookup("popular", generation: 1)
+    cache.store(0, for: "popular", generation: 1)
+    for index in 1...40 {
+      cache.store(index, for: "once \(index)", generation: 1)
+      #expect(cache.lookup("popular", generation: 1) == 0)
+    }
+    #expect(cache.lookup("once 1", generation: 1) == nil)
+    #expect(cache.lookup("once 40", generation: 1) == 40)
+    #expect(cache.lookup("popular", generation: 2) == nil)
   }
 }

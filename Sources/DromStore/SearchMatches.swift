@@ -1,0 +1,201 @@
+import Foundation
+
+/// The entries one search matches, with their scores (bm25: lower is better), filtered by the
+/// query's facets and dates, then collapsed and counted over the search table.
+struct Matches {
+  /// Score of an entry found only through a concept: after every text match.
+  static let conceptOnlyScore = 1e9
+
+  let table: SearchTable
+  private(set) var rows: [Int32] = []
+  private(set) var scores: [Double] = []
+  private var taken: [Bool]
+  /// Per facet filtered on, the values any of which an entry must have.
+  private let filters: [[Int32]]
+  private let updatedSince: Double?
+
+  /// Nil when a filter names a value no entry has: nothing can match.
+  init?(_ query: SearchQuery, table: SearchTable) throws {
+    self.table = table
+    var filters: [[Int32]] = []
+    for (facet, values) in query.filters where !values.isEmpty {
+      let ids = values.compactMap { table.valueID(facet, $0) }
+      if ids.isEmpty { return nil }
+      filters.append(ids)
+    }
+    self.filters = filters
+    updatedSince = query.updatedSince.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 }
+    taken = [Bool](repeating: false, count: table.items.count)
+  }
+
+  mutating func admit(_ row: Int32, score: Double) {
+    let index = Int(row)
+    guard !taken[index] else { return }
+    taken[index] = true
+    let item = table.items[index]
+    guard item.alive, passesFilters(item) else { return }
+    if let updatedSince, !(item.updated >= updatedSince) { return }
+    rows.append(row)
+    scores.append(score)
+  }
+
+  /// Every entry: a search without words lists the index.
+  mutating func admitAll() {
+    for row in table.items.indices { admit(Int32(row), score: Self.conceptOnlyScore) }
+  }
+
+  /// Entries tagged with one concept of every group, and, when given, whose text matches too.
+  mutating func admitTagged(with concepts: [[Int32]], alsoMatching text: Set<Int64>?) {
+    guard !concepts.isEmpty, concepts.count <= 64 else { return }
+    // Each concept value marks the groups it belongs to; an entry qualifies when its values
+    // together mark every group.
+    var groupsOf = [UInt64](repeating: 0, count: table.values.count)
+    for (group, values) in concepts.enumerated() {
+      for value in values { groupsOf[Int(value)] |= 1 << UInt64(group) }
+    }
+    let all: UInt64 = concepts.count == 64 ? .max : (1 << UInt64(concepts.count)) - 1
+    var tagged: [Int32] = []
+    table.items.withUnsafeBufferPointer { items in
+      table.facetValues.withUnsafeBufferPointer { facetValues in
+        for index in items.indices where items[index].alive && !taken[index] {
+          let item = items[index]
+          var found: UInt64 = 0
+          for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
+            found |= groupsOf[Int(facetValues[slot])]
+          }
+          if found == all, text?.contains(item.id) ?? true { tagged.append(Int32(index)) }
+        }
+      }
+    }
+    for row in tagged { admit(row, score: Self.conceptOnlyScore) }
+  }
+
+  private func passesFilters(_ item: SearchTable.Item) -> Bool {
+    filters.allSatisfy { has(item, anyOf: $0) }
+  }
+
+  private func has(_ item: SearchTable.Item, anyOf values: [Int32]) -> Bool {
+    let start = Int(item.facetStart)
+    for slot in start..<start + Int(item.facetCount) where values.contains(table.facetValues[slot])
+    {
+      return true
+    }
+    return false
+  }
+
+  /// One match per translation group (the version in the reader's language, then the best
+  /// scored), then one per practice several partners publish (the best-scored copy): how many
+  /// there are, and the page asked for, in the order asked for.
+  func collapsed(readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int)
+    -> (total: Int, page: [(id: Int64, score: Double)])
+  {
+    let reader = readerLanguage?.lowercased() ?? ""
+    let inReaderLanguage = table.languageTags.map { tag in
+      !reader.isEmpty && (tag.lowercased() == reader || tag.lowercased().hasPrefix(reader + "-"))
+    }
+    func item(_ match: Int) -> SearchTable.Item { table.items[Int(rows[match])] }
+    func versionPrecedes(_ a: Int, _ b: Int) -> Bool {
+      let (x, y) = (item(a), item(b))
+      let preferX = x.language >= 0 && inReaderLanguage[Int(x.language)]
+      let preferY = y.language >= 0 && inReaderLanguage[Int(y.language)]
+      if preferX != preferY { return preferX }
+      if scores[a] != scores[b] { return scores[a] < scores[b] }
+      return x.id < y.id
+    }
+    func copyPrecedes(_ a: Int, _ b: Int) -> Bool {
+      let (x, y) = (item(a), item(b))
+      if scores[a] != scores[b] { return scores[a] < scores[b] }
+      if x.updated != y.updated { return x.updated > y.updated }
+      return x.id < y.id
+    }
+    var bestVersion = [Int32](repeating: -1, count: Int(table.groupCount))
+    for match in rows.indices {
+      let group = Int(item(match).translationGroup)
+      guard group >= 0 else { continue }
+      if bestVersion[group] < 0 || versionPrecedes(match, Int(bestVersion[group])) {
+        bestVersion[group] = Int32(match)
+      }
+    }
+    let versions = rows.indices.filter { match in
+      let group = Int(item(match).translationGroup)
+      return group < 0 || bestVersion[group] == Int32(match)
+    }
+    var bestCopy = [Int32](repeating: -1, count: Int(table.clusterCount))
+    for match in versions {
+      let cluster = Int(item(match).cluster)
+      guard cluster >= 0 else { continue }
+      if bestCopy[cluster] < 0 || copyPrecedes(match, Int(bestCopy[cluster])) {
+        bestCopy[cluster] = Int32(match)
+      }
+    }
+    let shown = versions.filter { match in
+      let cluster = Int(item(match).cluster)
+      return cluster < 0 || bestCopy[cluster] == Int32(match)
+    }
+    func newestPrecedes(_ a: Int, _ b: Int) -> Bool {
+      let (x, y) = (item(a), item(b))
+      if x.updated != y.updated { return x.updated > y.updated }
+      if scores[a] != scores[b] { return scores[a] < scores[b] }
+      return x.id < y.id
+    }
+    let page = Self.first(
+      offset + limit, of: shown, by: sort == .relevance ? copyPrecedes : newestPrecedes
+    ).dropFirst(offset)
+    return (shown.count, page.map { (item($0).id, scores[$0]) })
+  }
+
+  /// The first `count` elements in order, without sorting the rest: a page is 20 of
+  /// thousands of matches.
+  static func first(_ count: Int, of elements: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+    guard count > 0 else { return [] }
+    if count >= elements.count / 4 {
+      return Array(elements.sorted(by: precedes).prefix(count))
+    }
+    var top: [Int] = []
+    top.reserveCapacity(count + 1)
+    for element in elements {
+      if top.count == count, !precedes(element, top[count - 1]) { continue }
+      var low = 0
+      var high = top.count
+      while low < high {
+        let middle = (low + high) / 2
+        if precedes(element, top[middle]) { high = middle } else { low = middle + 1 }
+      }
+      top.insert(element, at: low)
+      if top.count > count { top.removeLast() }
+    }
+    return top
+  }
+
+  /// How many matches have each facet value (concepts aside: themes and target groups show
+  /// them by name), most frequent first.
+  func facetCounts() -> [String: [FacetCount]] {
+    var counts = [Int32](repeating: 0, count: table.values.count)
+    counts.withUnsafeMutableBufferPointer { counts in
+      table.items.withUnsafeBufferPointer { items in
+        table.facetValues.withUnsafeBufferPointer { facetValues in
+          for row in rows {
+            let item = items[Int(row)]
+            for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
+              counts[Int(facetValues[slot])] += 1
+            }
+          }
+        }
+      }
+    }
+    var facets: [String: [FacetCount]] = [:]
+    for (value, count) in counts.enumerated() where count > 0 {
+      let facetValue = table.values[value]
+      guard facetValue.facet != .concept else { continue }
+      facets[facetValue.facet.rawValue, default: []].append(
+        FacetCount(value: facetValue.value, count: Int(count)))
+    }
+    for facet in facets.keys {
+      facets[facet]!.sort {
+        $0.count != $1.count
+          ? $0.count > $1.count : $0.value.utf8.lexicographicallyPrecedes($1.value.utf8)
+      }
+    }
+    return facets
+  }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+
+/// What a search needs to know of every entry besides its text, held in memory: its
+/// translation group, the practice it shares with other partners, its language, date and facet
+/// values.
+///
+/// FTS5 finds and scores the matching texts quickly; what made searches slow was everything
+/// after, done in SQL over every match (two window functions to show one version per
+/// translation and one copy per shared practice, then a `GROUP BY` for the facet counts). Here
+/// that work is a pass over arrays. The table matches one state of the index, named by its
+/// newest harvest record; after a harvest only the sources it changed are read again.
+struct SearchTable: Sendable {
+  struct Item: Sendable {
+    var id: Int64
+    var source: Int64
+    /// -1: the entry has no translations in the index.
+    var translationGroup: Int32
+    /// -1: no other partner publishes it.
+    var cluster: Int32
+    /// Index into `languageTags`; -1: no language.
+    var language: Int32
+    /// Seconds since 1970; -infinity when the entry has no date (sorts last, as SQL's NULL).
+    var updated: Double
+    var facetStart: Int32
+    var facetCount: Int32
+    var alive: Bool
+  }
+
+  struct FacetValue: Hashable, Sendable {
+    var facet: Facet
+    var value: String
+  }
+
+  /// The newest harvest record the table reflects.
+  private(set) var generation: Int64
+  private(set) var items: [Item] = []
+  /// Every item's facet values (`items[i].facetStart ..< facetStart + facetCount`).
+  private(set) var facetValues: [Int32] = []
+  private(set) var values: [FacetValue] = []
+  private(set) var languageTags: [String] = []
+  /// The index's languages (primary subtags), sorted: queries are stemmed in each.
+  private(set) var indexedLanguages: [String] = []
+  private(set) var groupCount: Int32 = 0
+  private(set) var clusterCount: Int32 = 0
+  /// Row of each entry id (ids are SQLite's growing integer keys, so an array indexed by id is
+  /// small and faster than a dictionary); -1: no such entry.
+  private var position: [Int32] = []
+  private var valueIndex: [FacetValue: Int32] = [:]
+  private var languageIndex: [String: Int32] = [:]
+  private var groupIndex: [String: Int32] = [:]
+  private var clusterIndex: [String: Int32] = [:]
+  private var dead = 0
+
+  /// The whole index as of `db`'s transaction.
+  static func load(_ db: Database, generation: Int64) throws -> SearchTable {
+    var table = SearchTable(generation: generation)
+    try table.append(db, entriesWhere: "1", arguments: [])
+    return table
+  }
+
+  func row(of entryID: Int64) -> Int32? {
+    guard entryID >= 0, entryID < position.count else { return nil }
+    let row = position[Int(entryID)]
+    return row < 0 ? nil : row
+  }
+
+  func valueID(_ facet: Facet, _ value: String) -> Int32? {
+    valueIndex[FacetValue(facet: facet, value: value)]
+  }
+
+  /// Brings the table from its generation to `generation` by reading again the entries of the
+  /// sources whose harvests since then added, changed or deleted any. Returns false when so much
+  /// changed that loading the whole index is cheaper (the table is then left as it was).
+  mutating func refresh(_ db: Database, to generation: Int64) throws -> Bool {
+    let sources = try Int64.fetchAll(
+      db,
+      sql: """
+        SELECT DISTINCT sourceId FROM harvest
+        WHERE id > ? AND added + changed + deleted > 0 ORDER BY sourceId
+        """, arguments: [self.generation])
+    let changing = Set(sources)
+    let stale = items.reduce(0) { $0 + ($1.alive && changing.contains($1.source) ? 1 : 0) }
+    if dead + stale > max(items.count / 4, 1000) { return false }
+    if !sources.isEmpty {
+      for index in items.indices where items[index].alive && changing.contains(items[index].source)
+      {
+        items[index].alive = false
+        position[Int(items[index].id)] = -1
+        dead += 1
+      }
+      try append(
+        db,
+        entriesWhere: "sourceId IN (\(databaseQuestionMarks(count: sources.count)))",
+        arguments: StatementArguments(sources))
+    }
+    self.generation = generation
+    return true
+  }
+
+  /// Reads the entries meeting `condition` (on table `entry`) and their facet values.
+  private mutating func append(
+    _ db: Database, entriesWhere condition: String, arguments: StatementArguments
+  ) throws {
+    let first = items.count
+    let entries = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT id, sourceId, translationKey, clusterKey, language, julianday(updated)
+        FROM entry WHERE \(condition) ORDER BY id
+        """, arguments: arguments)
+    while let row = try entries.next() {
+      let id: Int64 = row[0]
+      if id >= position.count {
+        position.append(contentsOf: repeatElement(-1, count: Int(id) + 1 - position.count))
+      }
+      position[Int(id)] = Int32(items.count)
+      let julianDay: Double? = row[5]
+      items.append(
+        Item(
+          id: id, source: row[1],
+          translationGroup: Self.intern(row[2], in: &groupIndex, &groupCount),
+          cluster: Self.intern(row[3], in: &clusterIndex, &clusterCount),
+          language: language(row[4]),
+          updated: julianDay.map { (($0 - 2_440_587.5) * 86_400_000).rounded() / 1000 }
+            ?? -.infinity,
+          facetStart: 0, facetCount: 0, alive: true))
+    }
+    guard items.count > first else { return }
+    // Facet values arrive grouped by value (the index on facet, value, entryId serves that
+    // without sorting), then are bucketed per entry.
+    var pairs: [(row: Int32, value: Int32)] = []
+    let facets = try Row.fetchCursor(
+      db,
+      sql: first == 0
+        ? "SELECT facet, value, group_concat(entryId) FROM entryFacet GROUP BY facet, value"
+        : """
+        SELECT facet, value, group_concat(entryId) FROM entryFacet
+        WHERE entryId IN (SELECT id FROM entry WHERE \(condition)) GROUP BY facet, value
+        """, arguments: first == 0 ? [] : arguments)
+    while let row = try facets.next() {
+      guard let facet = Facet(rawValue: row[0]) else { continue }
+      let value = valueID(facet: facet, value: row[1])
+      let ids: String = row[2]
+      Self.forEachInteger(in: ids) { id in
+        if let index = self.row(of: id), index >= first { pairs.append((index, value)) }
+      }
+    }
+    var counts = [Int32](repeating: 0, count: items.count - first)
+    for pair in pairs { counts[Int(pair.row) - first] += 1 }
+    var start = Int32(facetValues.count)
+    for offset in counts.indices {
+      items[first + offset].facetStart = start
+      items[first + offset].facetCount = counts[offset]
+      start += counts[offset]
+    }
+    var next = items[first...].map(\.facetStart)
+    facetValues.append(contentsOf: repeatElement(0, count: pairs.count))
+    for pair in pairs {
+      let slot = Int(pair.row) - first
+      facetValues[Int(next[slot])] = pair.value
+      next[slot] += 1
+    }
+    indexedLanguages = liveLanguages()
+  }
+
+  private mutating func valueID(facet: Facet, value: String) -> Int32 {
+    let key = FacetValue(facet: facet, value: value)
+    if let id = valueIndex[key] { return id }
+    values.append(key)
+    valueIndex[key] = Int32(values.count - 1)
+    return Int32(values.count - 1)
+  }
+
+  private mutating func language(_ tag: String?) -> Int32 {
+    guard let tag else { return -1 }
+    if let id = languageIndex[tag] { return id }
+    languageTags.append(tag)
+    languageIndex[tag] = Int32(languageTags.count - 1)
+    return Int32(languageTags.count - 1)
+  }
+
+  private static func intern(
+    _ key: String?, in index: inout [String: Int32], _ count: inout Int32
+  ) -> Int32 {
+    guard let key else { return -1 }
+    if let id = index[key] { return id }
+    index[key] = count
+    count += 1
+    return count - 1
+  }
+
+  /// The language facet's values over the entries still in the index.
+  private func liveLanguages() -> [String] {
+    var used = Set<Int32>()
+    for item in items where item.alive {
+      for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
+        let value = facetValues[slot]
+        if values[Int(value)].facet == .language { used.insert(value) }
+      }
+    }
+    return used.map { values[Int($0)].value }.sorted()
+  }
+
+  /// Calls `body` with each decimal integer of a comma-separated list (`group_concat`).
+  private static func forEachInteger(in text: String, _ body: (Int64) -> Void) {
+    var current: Int64 = 0
+    var inNumber = false
+    for byte in text.utf8 {
+      if byte >= 0x30 && byte <= 0x39 {
+        current = current * 10 + Int64(byte - 0x30)
+        inNumber = true
+      } else if inNumber {
+        body(current)
+        current = 0
+        inNumber = false
+      }
+    }
+    if inNumber { body(current) }
+  }
+}
+
+/// The search table of the index's current state, shared by every search on one database.
+final class SearchTables: @unchecked Sendable {  // `table` only under `lock`
+  private let lock = NSLock()
+  private var table: SearchTable?
+
+  /// The table for the state `db`'s transaction sees: kept, refreshed from the harvests since,
+  /// or loaded whole. Searches wait for one another here, since each would do the same work.
+  func table(for db: Database) throws -> SearchTable {
+    let generation =
+      try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM harvest") ?? 0
+    return try lock.withLock {
+      if let table, table.generation == generation { return table }
+      if var next = table, next.generation < generation, try next.refresh(db, to: generation) {
+        table = next
+        return next
+      }
+      let loaded = try SearchTable.load(db, generation: generation)
+      // A transaction older than the kept table (it began before a harvest committed) gets a
+      // table of its own rather than rolling the shared one back.
+      if (table?.generation ?? -1) < generation { table = loaded }
+      return loaded
+    }
+  }
+}
