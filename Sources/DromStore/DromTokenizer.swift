@@ -19,6 +19,13 @@ final class DromTokenizer: FTS5CustomTokenizer {
   /// figure. Queries still find such entries through the words' folded forms.
   static let stemming = ProcessInfo.processInfo.environment["DROM_STEMMING"] != "off"
 
+  /// Terms already computed, per language then word: entries repeat their words, and a cached
+  /// term skips lowercasing, Snowball and folding. One tokenizer serves one connection, which
+  /// one thread uses at a time.
+  private var terms: [String: [String: String]] = [:]
+  private var cachedTerms = 0
+  private static let cacheLimit = 200_000
+
   init(db: Database, arguments: [String]) throws {}
 
   func tokenize(
@@ -37,9 +44,25 @@ final class DromTokenizer: FTS5CustomTokenizer {
     let stemmer =
       tokenization.contains(.query) || !Self.stemming ? nil : language.flatMap(Stemmer.forLanguage)
     var status = Self.ok
+    let cacheKey = stemmer == nil ? "" : language ?? ""
+    var cache = terms.removeValue(forKey: cacheKey) ?? [:]
+    if cachedTerms > Self.cacheLimit {
+      cache.removeAll()
+      terms.removeAll()
+      cachedTerms = 0
+    }
     Analyzer.forEachWord(in: UnsafeBufferPointer(rebasing: bytes[offset...])) { word, start, end in
       guard status == Self.ok else { return }
-      status = Analyzer.withTerm(word, stemmer: stemmer) { term in
+      let key = String(decoding: word, as: UTF8.self)
+      var term: String
+      if let known = cache[key] {
+        term = known
+      } else {
+        term = Analyzer.withTerm(word, stemmer: stemmer) { String(decoding: $0, as: UTF8.self) }
+        cache[key] = term
+        cachedTerms += 1
+      }
+      status = term.withUTF8 { term in
         term.withMemoryRebound(to: CChar.self) { pointer in
           tokenCallback(
             context, 0, pointer.baseAddress, CInt(pointer.count), CInt(start + offset),
@@ -47,6 +70,7 @@ final class DromTokenizer: FTS5CustomTokenizer {
         }
       }
     }
+    terms[cacheKey] = cache
     return status
   }
 

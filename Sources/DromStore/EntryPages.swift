@@ -74,20 +74,13 @@ extension DromDatabase {
 
   public func overview() throws -> IndexOverview {
     try pool.read { db in
-      func counts(_ facet: Facet, limit: Int) throws -> [FacetCount] {
-        try Row.fetchAll(
-          db,
-          sql: """
-            SELECT value, COUNT(*) AS count FROM entryFacet WHERE facet = ?
-            GROUP BY value ORDER BY count DESC, value LIMIT ?
-            """, arguments: [facet.rawValue, limit]
-        ).map { FacetCount(value: $0["value"], count: $0["count"]) }
-      }
+      let table = try searchTables.table(for: db)
       return IndexOverview(
-        entries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0,
+        entries: table.liveCount,
         sources: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source") ?? 0,
-        byKind: try counts(.kind, limit: 10), byCountry: try counts(.country, limit: 40),
-        byTheme: try counts(.theme, limit: 20),
+        byKind: table.counts(of: .kind, limit: 10),
+        byCountry: table.counts(of: .country, limit: 40),
+        byTheme: table.counts(of: .theme, limit: 20),
         lastHarvest: try Date.fetchOne(db, sql: "SELECT MAX(finishedAt) FROM harvest"))
     }
   }

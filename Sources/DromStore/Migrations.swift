@@ -147,6 +147,12 @@ enum Migrations {
           CREATE INDEX entry_on_translationKey ON entry(translationKey);
           """)
     }
+    migrator.registerMigration("v5: facet values no longer indexed by value") { db in
+      // Search filters and counts facets in memory (`SearchTable`); an index ordered by value
+      // put each harvested entry's dozen facet rows on as many pages, and those pages were
+      // most of what every source's transaction wrote.
+      try db.execute(sql: "DROP INDEX IF EXISTS entryFacet_on_facet_value")
+    }
     return migrator
   }
 

@@ -41,6 +41,7 @@ struct SearchTable: Sendable {
   private(set) var languageTags: [String] = []
   /// The index's languages (primary subtags), sorted: queries are stemmed in each.
   private(set) var indexedLanguages: [String] = []
+  private(set) var liveCount = 0
   private(set) var groupCount: Int32 = 0
   private(set) var clusterCount: Int32 = 0
   /// Row of each entry id (ids are SQLite's growing integer keys, so an array indexed by id is
@@ -88,6 +89,7 @@ struct SearchTable: Sendable {
         items[index].alive = false
         position[Int(items[index].id)] = -1
         dead += 1
+        liveCount -= 1
       }
       try append(
         db,
@@ -125,41 +127,35 @@ struct SearchTable: Sendable {
           updated: julianDay.map { (($0 - 2_440_587.5) * 86_400_000).rounded() / 1000 }
             ?? -.infinity,
           facetStart: 0, facetCount: 0, alive: true))
+      liveCount += 1
     }
     guard items.count > first else { return }
-    // Facet values arrive grouped by value (the index on facet, value, entryId serves that
-    // without sorting), then are bucketed per entry.
-    var pairs: [(row: Int32, value: Int32)] = []
+    // Facet rows come in their primary key's order (entry, facet, value): entry by entry, in
+    // the order the entries were read.
     let facets = try Row.fetchCursor(
       db,
       sql: first == 0
-        ? "SELECT facet, value, group_concat(entryId) FROM entryFacet GROUP BY facet, value"
+        ? "SELECT entryId, facet, value FROM entryFacet ORDER BY entryId"
         : """
-        SELECT facet, value, group_concat(entryId) FROM entryFacet
-        WHERE entryId IN (SELECT id FROM entry WHERE \(condition)) GROUP BY facet, value
+        SELECT entryId, facet, value FROM entryFacet
+        WHERE entryId IN (SELECT id FROM entry WHERE \(condition)) ORDER BY entryId
         """, arguments: first == 0 ? [] : arguments)
+    var current: Int32 = -1
     while let row = try facets.next() {
-      guard let facet = Facet(rawValue: row[0]) else { continue }
-      let value = valueID(facet: facet, value: row[1])
-      let ids: String = row[2]
-      Self.forEachInteger(in: ids) { id in
-        if let index = self.row(of: id), index >= first { pairs.append((index, value)) }
+      guard let index = self.row(of: row[0]), index >= first,
+        let facet = Facet(rawValue: row[1])
+      else { continue }
+      if index != current {
+        if current >= 0 {
+          items[Int(current)].facetCount = Int32(facetValues.count) - items[Int(current)].facetStart
+        }
+        current = index
+        items[Int(index)].facetStart = Int32(facetValues.count)
       }
+      facetValues.append(valueID(facet: facet, value: row[2]))
     }
-    var counts = [Int32](repeating: 0, count: items.count - first)
-    for pair in pairs { counts[Int(pair.row) - first] += 1 }
-    var start = Int32(facetValues.count)
-    for offset in counts.indices {
-      items[first + offset].facetStart = start
-      items[first + offset].facetCount = counts[offset]
-      start += counts[offset]
-    }
-    var next = items[first...].map(\.facetStart)
-    facetValues.append(contentsOf: repeatElement(0, count: pairs.count))
-    for pair in pairs {
-      let slot = Int(pair.row) - first
-      facetValues[Int(next[slot])] = pair.value
-      next[slot] += 1
+    if current >= 0 {
+      items[Int(current)].facetCount = Int32(facetValues.count) - items[Int(current)].facetStart
     }
     indexedLanguages = liveLanguages()
   }
@@ -190,6 +186,23 @@ struct SearchTable: Sendable {
     return count - 1
   }
 
+  /// How many entries have each value of `facet`, most first.
+  func counts(of facet: Facet, limit: Int) -> [FacetCount] {
+    var counts: [Int32: Int] = [:]
+    for item in items where item.alive {
+      for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
+        let value = facetValues[slot]
+        if values[Int(value)].facet == facet { counts[value, default: 0] += 1 }
+      }
+    }
+    return counts.map { FacetCount(value: values[Int($0.key)].value, count: $0.value) }
+      .sorted {
+        $0.count != $1.count
+          ? $0.count > $1.count : $0.value.utf8.lexicographicallyPrecedes($1.value.utf8)
+      }
+      .prefix(limit).map { $0 }
+  }
+
   /// The language facet's values over the entries still in the index.
   private func liveLanguages() -> [String] {
     var used = Set<Int32>()
@@ -200,23 +213,6 @@ struct SearchTable: Sendable {
       }
     }
     return used.map { values[Int($0)].value }.sorted()
-  }
-
-  /// Calls `body` with each decimal integer of a comma-separated list (`group_concat`).
-  private static func forEachInteger(in text: String, _ body: (Int64) -> Void) {
-    var current: Int64 = 0
-    var inNumber = false
-    for byte in text.utf8 {
-      if byte >= 0x30 && byte <= 0x39 {
-        current = current * 10 + Int64(byte - 0x30)
-        inNumber = true
-      } else if inNumber {
-        body(current)
-        current = 0
-        inNumber = false
-      }
-    }
-    if inNumber { body(current) }
   }
 }
 
