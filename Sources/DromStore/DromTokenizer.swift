@@ -22,9 +22,7 @@ final class DromTokenizer: FTS5CustomTokenizer {
   /// Terms already computed, per language then word: entries repeat their words, and a cached
   /// term skips lowercasing, Snowball and folding. One tokenizer serves one connection, which
   /// one thread uses at a time.
-  private var terms: [String: [String: String]] = [:]
-  private var cachedTerms = 0
-  private static let cacheLimit = 200_000
+  private var terms: [String: TermCache] = [:]
 
   init(db: Database, arguments: [String]) throws {}
 
@@ -45,24 +43,10 @@ final class DromTokenizer: FTS5CustomTokenizer {
       tokenization.contains(.query) || !Self.stemming ? nil : language.flatMap(Stemmer.forLanguage)
     var status = Self.ok
     let cacheKey = stemmer == nil ? "" : language ?? ""
-    var cache = terms.removeValue(forKey: cacheKey) ?? [:]
-    if cachedTerms > Self.cacheLimit {
-      cache.removeAll()
-      terms.removeAll()
-      cachedTerms = 0
-    }
+    var cache = terms.removeValue(forKey: cacheKey) ?? TermCache()
     Analyzer.forEachWord(in: UnsafeBufferPointer(rebasing: bytes[offset...])) { word, start, end in
       guard status == Self.ok else { return }
-      let key = String(decoding: word, as: UTF8.self)
-      var term: String
-      if let known = cache[key] {
-        term = known
-      } else {
-        term = Analyzer.withTerm(word, stemmer: stemmer) { String(decoding: $0, as: UTF8.self) }
-        cache[key] = term
-        cachedTerms += 1
-      }
-      status = term.withUTF8 { term in
+      status = cache.withTerm(word, stemmer: stemmer) { term in
         term.withMemoryRebound(to: CChar.self) { pointer in
           tokenCallback(
             context, 0, pointer.baseAddress, CInt(pointer.count), CInt(start + offset),
@@ -87,5 +71,26 @@ final class DromTokenizer: FTS5CustomTokenizer {
       }
     }
     return out
+  }
+}
+
+/// Words already analysed, keyed by a hash of their bytes (checked against the word itself), so
+/// that a repeated word costs a lookup and no allocation.
+struct TermCache {
+  private var entries: [UInt64: (word: [UInt8], term: [UInt8])] = [:]
+  private static let limit = 100_000
+
+  mutating func withTerm<R>(
+    _ word: UnsafeBufferPointer<UInt8>, stemmer: Stemmer?, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+    for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    if let known = entries[hash], known.word.elementsEqual(word) {
+      return known.term.withUnsafeBufferPointer(body)
+    }
+    let term = Analyzer.withTerm(word, stemmer: stemmer) { Array($0) }
+    if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
+    if entries[hash] == nil { entries[hash] = (Array(word), term) }
+    return term.withUnsafeBufferPointer(body)
   }
 }

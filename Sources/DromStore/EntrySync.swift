@@ -23,14 +23,12 @@ extension DromDatabase {
   ) async throws -> SyncCounts {
     // Encoding and hashing happen before the write transaction, in the caller's task, so the
     // single writer only writes.
-    var prepared: [(entry: Entry, data: Data, hash: String)] = []
+    var prepared: [PreparedEntry] = []
     var seen: Set<String> = []
+    let changedAt = now.databaseValue
     for page in pages {
       for entry in page.entries where seen.insert(entry.id).inserted {
-        var stored = entry
-        stored.line = 0  // where it sits in the feed is not part of what it says
-        let data = try Self.entryEncoder.encode(stored)
-        prepared.append((stored, data, Self.hex(SHA256.hash(data: data))))
+        prepared.append(try PreparedEntry(entry, source: source, now: changedAt))
       }
     }
     // Awaited, not blocking: a harvest runs on the two cores' cooperative threads, and a thread
@@ -45,20 +43,18 @@ extension DromDatabase {
         existing[row["entryID"]] = (row["id"], row["dataHash"])
       }
       var listed: Set<String> = []
-      for (stored, data, hash) in prepared {
-        listed.insert(stored.id)
-        if let old = existing[stored.id] {
-          if old.hash == hash {
+      for entry in prepared {
+        listed.insert(entry.id)
+        if let old = existing[entry.id] {
+          if old.hash == entry.hash {
             counts.unchanged += 1
             continue
           }
-          try write(
-            stored, data: data, hash: hash, rowID: old.rowID, source: source, now: now, db: db)
+          try write(entry, rowID: old.rowID, source: source, db: db)
           counts.changed += 1
         } else {
-          let rowID = try write(
-            stored, data: data, hash: hash, rowID: nil, source: source, now: now, db: db)
-          existing[stored.id] = (rowID, hash)
+          let rowID = try write(entry, rowID: nil, source: source, db: db)
+          existing[entry.id] = (rowID, entry.hash)
           counts.added += 1
         }
       }
@@ -99,16 +95,9 @@ extension DromDatabase {
   }
 
   @discardableResult
-  private func write(
-    _ entry: Entry, data: Data, hash: String, rowID: Int64?, source: SourceState, now: Date,
-    db: Database
-  ) throws -> Int64 {
-    let json = String(decoding: data, as: UTF8.self)
-    let values: [(any DatabaseValueConvertible)?] = [
-      entry.kind.rawValue, entry.language?.value, entry.title, entry.summary, entry.content?.text,
-      entry.canonicalLink, entry.published, entry.updated, json, hash, clusterKey(entry), now,
-      "\(source.id)|\(entry.translationOf ?? entry.id)",
-    ]
+  private func write(_ entry: PreparedEntry, rowID: Int64?, source: SourceState, db: Database)
+    throws -> Int64
+  {
     let id: Int64
     if let rowID {
       try db.cachedStatement(
@@ -118,7 +107,7 @@ extension DromDatabase {
             translationKey = ?
           WHERE id = ?
           """
-      ).execute(arguments: StatementArguments(values + [rowID]))
+      ).execute(arguments: StatementArguments(entry.columns + [rowID.databaseValue]))
       try db.cachedStatement(sql: "DELETE FROM entryFacet WHERE entryId = ?").execute(arguments: [
         rowID
       ])
@@ -133,33 +122,65 @@ extension DromDatabase {
           """
       ).execute(
         arguments: StatementArguments(
-          values + [
-            now, source.id, entry.id,
-            EntrySlug.make(sourceKey: source.description.key, entryID: entry.id),
+          entry.columns + [
+            entry.changedAt, source.id.databaseValue, entry.id.databaseValue,
+            entry.slug.databaseValue,
           ]))
       id = db.lastInsertedRowID
     }
     // One statement for all of an entry's facets: a dozen single-row inserts per entry were a
     // visible share of the single writer's time.
-    var facets: [(Facet, String)] = []
-    for pair in Facets.values(of: entry, source: source.description)
-    where !facets.contains(where: { $0 == pair }) {
-      facets.append(pair)
-    }
-    if !facets.isEmpty {
-      var arguments: [any DatabaseValueConvertible] = []
-      for (facet, value) in facets { arguments += [id, facet.rawValue, value] }
+    if !entry.facets.isEmpty {
+      var arguments: [DatabaseValue] = []
+      for (facet, value) in entry.facets {
+        arguments += [id.databaseValue, facet.rawValue.databaseValue, value.databaseValue]
+      }
       try db.cachedStatement(
         sql: "INSERT OR IGNORE INTO entryFacet (entryId, facet, value) VALUES "
-          + Array(repeating: "(?, ?, ?)", count: facets.count).joined(separator: ", ")
+          + Array(repeating: "(?, ?, ?)", count: entry.facets.count).joined(separator: ", ")
       ).execute(arguments: StatementArguments(arguments))
     }
     return id
   }
+}
+
+/// An entry as its row will hold it, computed before the write transaction (in the harvest's
+/// own task) so that the single writer only writes: its JSON and hash, facets, slug, cluster,
+/// and every column as a database value (GRDB formats dates through a date formatter).
+struct PreparedEntry: Sendable {
+  var id: String
+  var hash: String
+  var slug: String
+  var changedAt: DatabaseValue
+  /// kind … translationKey, in the order of the `entry` columns the sync writes.
+  var columns: [DatabaseValue]
+  var facets: [(Facet, String)]
+
+  init(_ entry: Entry, source: SourceState, now: DatabaseValue) throws {
+    var stored = entry
+    stored.line = 0  // where it sits in the feed is not part of what it says
+    let data = try DromDatabase.entryEncoder.encode(stored)
+    id = entry.id
+    hash = DromDatabase.hex(SHA256.hash(data: data))
+    slug = EntrySlug.make(sourceKey: source.description.key, entryID: entry.id)
+    changedAt = now
+    let values: [(any DatabaseValueConvertible)?] = [
+      entry.kind.rawValue, entry.language?.value, entry.title, entry.summary, entry.content?.text,
+      entry.canonicalLink, entry.published, entry.updated, String(decoding: data, as: UTF8.self),
+      hash, Self.clusterKey(entry), nil, "\(source.id)|\(entry.translationOf ?? entry.id)",
+    ]
+    columns = values.map { $0?.databaseValue ?? .null }
+    columns[11] = now
+    facets = []
+    for pair in Facets.values(of: entry, source: source.description)
+    where !facets.contains(where: { $0 == pair }) {
+      facets.append(pair)
+    }
+  }
 
   /// The same practice published by two partners shares its identifier or canonical link (and
   /// its kind: a partner's organisation card and its practice may both link to its home page).
-  private func clusterKey(_ entry: Entry) -> String? {
+  static func clusterKey(_ entry: Entry) -> String? {
     let kind = entry.kind.rawValue + ":"
     if let identifier = entry.identifiers.first { return kind + "id:" + identifier.lowercased() }
     guard var link = entry.canonicalLink?.lowercased() else { return nil }

@@ -153,6 +153,15 @@ enum Migrations {
       // most of what every source's transaction wrote.
       try db.execute(sql: "DROP INDEX IF EXISTS entryFacet_on_facet_value")
     }
+    migrator.registerMigration("v6: no indexes that a key already covers") { db in
+      // (sourceId, entryID) is unique, so indexed, and leads with sourceId; the facet table's
+      // primary key leads with entryId. Each extra index was one more page every write dirtied.
+      try db.execute(
+        sql: """
+          DROP INDEX IF EXISTS entry_on_sourceId;
+          DROP INDEX IF EXISTS entryFacet_on_entryId;
+          """)
+    }
     return migrator
   }
 

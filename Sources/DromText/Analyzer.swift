@@ -109,8 +109,19 @@ public enum Analyzer {
       return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value)
         || (0x61...0x7A).contains(value)
     }
+    if value < 0x1000 { return wordScalarsBelow4096[Int(value)] }
+    return hasWordProperties(scalar)
+  }
+
+  private static func hasWordProperties(_ scalar: Unicode.Scalar) -> Bool {
     let properties = scalar.properties
     return properties.isAlphabetic || properties.numericType != nil
       || properties.generalCategory == .nonspacingMark
+  }
+
+  /// The answer for Latin, Greek, Cyrillic and their neighbours, looked up instead of asking
+  /// Unicode's property tables for every letter of every indexed text.
+  private static let wordScalarsBelow4096: [Bool] = (0..<0x1000).map { value in
+    Unicode.Scalar(UInt32(value)).map(hasWordProperties) ?? false
   }
 }
