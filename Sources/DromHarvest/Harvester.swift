@@ -67,6 +67,7 @@ public final class Harvester: Sendable {
     let states = try database.register(sources)
     let fetcher = Fetcher(policy: options.fetch)
     let limiter = HostLimiter(perHost: options.perHost)
+    let unchanged = UnchangedRecords(database: database)
     var results: [SourceHarvest] = []
     do {
       try await withThrowingTaskGroup(of: SourceHarvest.self) { group in
@@ -76,7 +77,8 @@ public final class Harvester: Sendable {
           group.addTask {
             let host = URL(string: state.fetchURL)?.host ?? state.fetchURL
             await limiter.acquire(host)
-            let result = await self.harvest(state, fetcher: fetcher, now: now)
+            let result = await self.harvest(
+              state, fetcher: fetcher, unchanged: unchanged, now: now)
             await limiter.release(host)
             return result
           }
@@ -88,6 +90,7 @@ public final class Harvester: Sendable {
           startNext()
         }
       }
+      try await unchanged.flush()
     } catch {
       try? await fetcher.shutdown()
       throw error
@@ -96,9 +99,10 @@ public final class Harvester: Sendable {
     return results
   }
 
-  func harvest(_ state: SourceState, fetcher: Fetcher, now: @Sendable () -> Date) async
-    -> SourceHarvest
-  {
+  func harvest(
+    _ state: SourceState, fetcher: Fetcher, unchanged: UnchangedRecords,
+    now: @Sendable () -> Date
+  ) async -> SourceHarvest {
     let started = now()
     var record = HarvestRecord(
       sourceKey: state.description.key, sourceTitle: state.description.title, startedAt: started,
@@ -115,8 +119,7 @@ public final class Harvester: Sendable {
         record.outcome = .notModified
         record.httpStatus = status
         record.finishedAt = now()
-        try await database.recordHarvest(
-          record, sourceID: state.id, memory: memory, nextAttemptAt: nil)
+        try await unchanged.add((record, state.id, memory))
       case .body(let data, let status, let charset, let finalURL, let memory):
         record.httpStatus = status
         record.bytes = data.count
@@ -233,6 +236,30 @@ public final class Harvester: Sendable {
   private func fail(_ state: SourceState, record: HarvestRecord) async throws {
     let next = options.backoff.nextAttempt(after: state.failures + 1, from: record.finishedAt)
     try await database.recordHarvest(record, sourceID: state.id, memory: nil, nextAttemptAt: next)
+  }
+}
+
+/// The records of sources that had nothing new, written many to a transaction: an unchanged
+/// harvest is hundreds of 304s, and a transaction each was most of its time.
+actor UnchangedRecords {
+  private let database: DromDatabase
+  private var pending: [(record: HarvestRecord, sourceID: Int64, memory: FetchMemory)] = []
+  private static let batch = 100
+
+  init(database: DromDatabase) {
+    self.database = database
+  }
+
+  func add(_ harvest: (record: HarvestRecord, sourceID: Int64, memory: FetchMemory)) async throws
+  {
+    pending.append(harvest)
+    if pending.count >= Self.batch { try await flush() }
+  }
+
+  func flush() async throws {
+    let batch = pending
+    pending.removeAll()
+    try await database.recordUnchangedHarvests(batch)
   }
 }
 

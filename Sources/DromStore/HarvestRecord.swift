@@ -96,6 +96,22 @@ extension DromDatabase {
     }
   }
 
+  /// Many sources' "not modified" harvests in one transaction: they change no entry, so a
+  /// crash before it commits loses only their records and the validators they brought.
+  public func recordUnchangedHarvests(
+    _ harvests: [(record: HarvestRecord, sourceID: Int64, memory: FetchMemory)]
+  ) async throws {
+    guard !harvests.isEmpty else { return }
+    try await pool.write { db in
+      for harvest in harvests {
+        try insert(harvest.record, sourceID: harvest.sourceID, db: db)
+        try updateSource(
+          harvest.sourceID, record: harvest.record, memory: harvest.memory, nextAttemptAt: nil,
+          feedTitle: nil, db: db)
+      }
+    }
+  }
+
   func insert(_ record: HarvestRecord, sourceID: Int64, db: Database) throws {
     let diagnostics = String(
       decoding: try Self.diagnosticsEncoder.encode(record.diagnostics), as: UTF8.self)
