@@ -244,7 +244,7 @@ def _db_bytes(db: Path) -> int:
 
 def _harvest_pair(h: Harvester, ctx: Context, feeds: int, entries: int) -> tuple[Measurement, Measurement, int]:
     _remove_db(h.db)
-    tag = "drom" if h.name.startswith("drom") else "peer"
+    tag = _key(h)
     cold = measure(h.argv_for(h.db), stdout=ctx.output(f"{NAME}-{tag}-cold.out"),
                    stderr=ctx.output(f"{NAME}-{tag}-cold.err"))
     s = _summary(cold, h.name)
@@ -265,6 +265,17 @@ def _harvest_pair(h: Harvester, ctx: Context, feeds: int, entries: int) -> tuple
     h.summaries["unchanged"] = s
     h.summaries["unchanged_statuses"] = {str(k): v for k, v in statuses.items()}
     return cold, unchanged, size
+
+
+def _key(h: Harvester) -> str:
+    """A short name for files and the JSON: peer, drom, drom-unstemmed."""
+    if not h.name.startswith("drom"):
+        return "peer"
+    return "drom-unstemmed" if UNSTEMMED in h.name else "drom"
+
+
+# The Multilingual issue asks for the harvest figures with the stemming tokenizer and without.
+UNSTEMMED = "DROM_STEMMING=off"
 
 
 def _drom_statuses(drom: Path):
@@ -334,6 +345,10 @@ def run(ctx: Context) -> ScenarioResult:
                       lambda db: [str(drom), "harvest", "--registry", str(registry), "--db", str(db),
                                   "--concurrency", str(CONCURRENCY)],
                       _drom_statuses(drom), ctx.output(f"{NAME}-drom.sqlite")),
+            Harvester(f"drom harvest --concurrency {CONCURRENCY}, {UNSTEMMED} (words folded, not stemmed)",
+                      lambda db: ["env", UNSTEMMED, str(drom), "harvest", "--registry", str(registry),
+                                  "--db", str(db), "--concurrency", str(CONCURRENCY)],
+                      _drom_statuses(drom), ctx.output(f"{NAME}-drom-unstemmed.sqlite")),
         ]
         log(f"{NAME}: one untimed pair each, then {ctx.reps} pairs each (cold + unchanged), alternating")
         for h in tools:  # warm-up: page cache, dynamic loader, nginx's first connections
@@ -345,11 +360,11 @@ def run(ctx: Context) -> ScenarioResult:
                 h.cold.append(cold)
                 h.unchanged.append(unchanged)
                 h.index_bytes.append(size)
-                log(f"{NAME}: {h.name.split()[0]}: cold {cold.wall_s:.2f} s, unchanged {unchanged.wall_s:.3f} s")
+                log(f"{NAME}: {_key(h)}: cold {cold.wall_s:.2f} s, unchanged {unchanged.wall_s:.3f} s")
     finally:
         nginx.stop()
 
-    peer, dr = tools
+    peer, dr, unstemmed = tools
     rows: list[Row] = []
     details: dict = {
         "network": {k: v for k, v in meta.items() if k != "files"},
@@ -376,39 +391,43 @@ def run(ctx: Context) -> ScenarioResult:
             entries_s = entries / median
             rates[h.name] = feeds_min
             is_drom = h is dr
-            r = ratio(feeds_min, rates[peer.name]) if is_drom else None
+            r = ratio(feeds_min, rates[peer.name]) if h is not peer else None
             target = f"≥ {targets[phase]:,} feeds/min{quick}" if is_drom else "peer"
+            if h is unstemmed:
+                target = "(no target: the figure without stemming, for comparison)"
             met = None if (not is_drom or ctx.quick) else feeds_min >= targets[phase]
             rows.append(Row(NAME, h.name, label[phase], median, best, feeds_min,
                             unit=f"feeds/min ({entries_s:,.0f} entries/s)",
                             peak_rss_mb=max(m.peak_rss_mb for m in runs), ratio=r, target=target, met=met))
-            details["runs"].setdefault(h.name.split()[0], {})[phase] = {
+            details["runs"].setdefault(_key(h), {})[phase] = {
                 "argv": runs[0].argv, "times_s": [round(m.wall_s, 4) for m in runs],
                 "median_s": round(median, 4), "best_s": round(best, 4),
                 "feeds_per_min": round(feeds_min, 1), "entries_per_s": round(entries_s, 1),
                 "peak_rss_kib": [m.maxrss_kib for m in runs],
             }
         paired = [p.wall_s / d.wall_s for p, d in zip(getattr(peer, phase), getattr(dr, phase))]
+        details["runs"][f"stemmed_over_unstemmed_time_{phase}"] = round(
+            _median([m.wall_s for m in getattr(dr, phase)]) / _median([m.wall_s for m in getattr(unstemmed, phase)]), 4)
         details["runs"][f"ratio_per_pair_{phase}"] = [round(x, 4) for x in sorted(paired)]
 
-    drom_rss = max(m.peak_rss_mb for m in dr.cold + dr.unchanged)
+    drom_rss = max(m.peak_rss_mb for m in dr.cold + dr.unchanged + unstemmed.cold + unstemmed.unchanged)
     peer_rss = max(m.peak_rss_mb for m in peer.cold + peer.unchanged)
     rows.append(Row(NAME, "drom harvest: peak RSS", "cold and unchanged runs", peak_rss_mb=drom_rss,
                     ratio=ratio(drom_rss, peer_rss), ratio_note=f"of the peer's {peer_rss:.1f} MB",
                     target=f"< {RSS_TARGET} MB{quick}", met=None if ctx.quick else drom_rss < RSS_TARGET))
     for h in tools:
         size = max(h.index_bytes)
-        rows.append(Row(NAME, f"{h.name.split()[0]}: index size", "database after a cold run",
+        rows.append(Row(NAME, f"{_key(h)}: index size", "database after a cold run",
                         ratio=size / meta["bytes"],
                         ratio_note=f"{size / 1e6:.1f} MB ÷ {meta['bytes'] / 1e6:.1f} MB of feeds;"
                                    f" {size / meta['text_bytes']:.1f} × their text",
                         target="(no target)"))
-        details["runs"][h.name.split()[0]]["index"] = {
+        details["runs"][_key(h)]["index"] = {
             "bytes": h.index_bytes, "over_feed_bytes": round(size / meta["bytes"], 4),
             "over_text_bytes": round(size / meta["text_bytes"], 4),
             "by_table_after_unchanged_run": _index_breakdown(h.db),
         }
-        details["runs"][h.name.split()[0]]["says"] = h.summaries
+        details["runs"][_key(h)]["says"] = h.summaries
     return ScenarioResult(rows, details)
 
 
