@@ -198,13 +198,12 @@ enum EntryAdapter {
     node: XMLNode, context: AdapterContext
   ) {
     if let description, !description.isEmpty {
+      // Sanitised once: its text is the summary, and without content:encoded it is the content.
       let summary = HTMLSanitizer.sanitize(description, base: base)
       entry.summary = summary.text.nilIfEmpty
-      if encoded == nil {
-        entry.content = richText(
-          "html", description, base: base, label: label, node: node, context: context)
-      } else {
-        reportRemoved(summary.removed, label: label, node: node, context: context)
+      reportRemoved(summary.removed, label: label, node: node, context: context)
+      if encoded == nil, !summary.text.isEmpty || !summary.html.isEmpty {
+        entry.content = RichText(html: summary.html, text: summary.text)
       }
     }
     if let encoded, !encoded.isEmpty {

@@ -250,8 +250,7 @@ actor UnchangedRecords {
     self.database = database
   }
 
-  func add(_ harvest: (record: HarvestRecord, sourceID: Int64, memory: FetchMemory)) async throws
-  {
+  func add(_ harvest: (record: HarvestRecord, sourceID: Int64, memory: FetchMemory)) async throws {
     pending.append(harvest)
     if pending.count >= Self.batch { try await flush() }
   }
