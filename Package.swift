@@ -115,7 +115,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DromVocabularyTests",
-      dependencies: ["DromVocabulary", "DromFeeds", "DromModel"],
+      dependencies: ["DromVocabulary", "DromFeeds", "DromModel", "DromText"],
       swiftSettings: strictness
     ),
     .testTarget(

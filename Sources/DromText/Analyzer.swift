@@ -51,36 +51,51 @@ public enum Analyzer {
   public static func forEachWord(
     in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> Void
   ) {
-    var decoder = UTF8()
-    var iterator = bytes.makeIterator()
     var offset = 0
-    var wordStart: Int?
+    var wordStart = -1
     func flush(_ end: Int) {
-      if let start = wordStart {
-        body(UnsafeBufferPointer(rebasing: bytes[start..<end]), start, end)
-        wordStart = nil
+      if wordStart >= 0 {
+        body(UnsafeBufferPointer(rebasing: bytes[wordStart..<end]), wordStart, end)
+        wordStart = -1
       }
     }
-    while true {
+    func step(isWord: Bool, width: Int) {
+      if isWord {
+        if wordStart < 0 { wordStart = offset }
+      } else {
+        flush(offset)
+      }
+      offset += width
+    }
+    let count = bytes.count
+    while offset < count {
+      let lead = bytes[offset]
+      // ASCII, then the two-byte scalars of Latin, Greek and Cyrillic, without a decoder:
+      // this loop runs over every byte the index holds.
+      if lead < 0x80 {
+        step(isWord: isWordScalar(Unicode.Scalar(lead)), width: 1)
+        continue
+      }
+      if lead >= 0xC2, lead <= 0xDF, offset + 1 < count, bytes[offset + 1] & 0xC0 == 0x80 {
+        let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
+        step(isWord: wordScalarsBelow4096[Int(value)], width: 2)
+        continue
+      }
+      var decoder = UTF8()
+      var iterator = UnsafeBufferPointer(rebasing: bytes[offset...]).makeIterator()
       switch decoder.decode(&iterator) {
       case .scalarValue(let scalar):
-        if isWordScalar(scalar) {
-          if wordStart == nil { wordStart = offset }
-        } else {
-          flush(offset)
-        }
-        offset += UTF8.width(scalar)
+        step(isWord: isWordScalar(scalar), width: UTF8.width(scalar))
       case .emptyInput:
-        flush(offset)
-        return
+        offset = count
       case .error:
         // An invalid sequence ends a word; its bytes are skipped up to the next lead byte.
         flush(offset)
         offset += 1
-        while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
-        iterator = UnsafeBufferPointer(rebasing: bytes[offset...]).makeIterator()
+        while offset < count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
       }
     }
+    flush(count)
   }
 
   /// Calls `body` with a word's term as UTF-8. ASCII words (most of Latin-script text) are
