@@ -2,6 +2,7 @@ import DromHarvest
 import DromModel
 import DromStore
 import Foundation
+import GRDB
 import Testing
 
 /// A complete feed in one language: what it no longer lists is deleted.
@@ -59,6 +60,13 @@ struct SearchTableTests {
     let stewards = try await bench.database.search(SearchQuery(text: "stewards"))
     #expect(Set(stewards.hits.map(\.entryID)) == ["urn:es:3", "urn:en:1"])
     #expect(stewards.facets["language"]?.map(\.value).sorted() == ["en", "es"])
+    // The full-text index forgot the changed and deleted texts, and holds the new ones.
+    #expect(try await bench.database.search(SearchQuery(text: "Madrid")).total == 0)
+    #expect(try await bench.database.search(SearchQuery(text: "Göteborg")).total == 0)
+    #expect(try await bench.database.search(SearchQuery(text: "Mediadores")).total == 1)
+    try await bench.database.pool.write { db in
+      try db.execute(sql: "INSERT INTO entryText(entryText, rank) VALUES ('integrity-check', 1)")
+    }
     let all = try await bench.database.search(SearchQuery(text: ""))
     #expect(all.total == 5)
     #expect(all.facets["language"]?.first { $0.value == "sv" }?.count == 1)
