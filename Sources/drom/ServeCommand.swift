@@ -31,8 +31,12 @@ struct Serve: AsyncParsableCommand {
     }
     var logger = Logger(label: "drom.serve")
     logger.logLevel = .info
+    let index = try database.open()
+    // Reading the search table now spares the first visitor the wait (about a second for
+    // 100,000 entries).
+    _ = try index.overview()
     let app = buildApplication(
-      database: try database.open(), site: try await Site.load(directory: site),
+      database: index, site: try await Site.load(directory: site),
       vocabulary: try vocabulary.load(),
       configuration: .init(host: host, port: port, documents: documents),
       logger: logger)
