@@ -1,4 +1,5 @@
 import Crypto
+import DromStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,17 +7,6 @@ import Hummingbird
 /// Responses with the headers every page and document carries: type, an ETag from the body,
 /// and caching; a request whose `If-None-Match` matches gets a bodiless 304.
 enum Responses {
-  /// Lowercase hex (`String(format:)` per byte costs more than the hash).
-  static func hex(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-
   static func make(
     _ body: String, type: String, request: Request, status: HTTPResponse.Status = .ok,
     cache: String = "public, max-age=60"
@@ -34,7 +24,7 @@ enum Responses {
       return Response(
         status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
-    let etag = "\"" + hex(SHA256.hash(data: body).prefix(12)) + "\""
+    let etag = "\"" + Hex.lowercase(SHA256.hash(data: body).prefix(12)) + "\""
     headers[.eTag] = etag
     headers[.cacheControl] = cache
     headers[.vary] = "Accept-Language"

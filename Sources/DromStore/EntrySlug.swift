@@ -6,7 +6,7 @@ import Foundation
 public enum EntrySlug {
   public static func make(sourceKey: String, entryID: String) -> String {
     let digest = SHA256.hash(data: Data((sourceKey + "\n" + entryID).utf8))
-    return DromDatabase.hex(digest.prefix(8))
+    return Hex.lowercase(digest.prefix(8))
   }
 
   public static func isWellFormed(_ slug: String) -> Bool {

@@ -83,17 +83,6 @@ extension DromDatabase {
     }
   }
 
-  /// Lowercase hex of a digest (String(format:) per byte was a visible cost).
-  static func hex(_ digest: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    for byte in digest {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-
   @discardableResult
   private func write(_ entry: PreparedEntry, rowID: Int64?, source: SourceState, db: Database)
     throws -> Int64
@@ -161,7 +150,7 @@ struct PreparedEntry: Sendable {
     stored.line = 0  // where it sits in the feed is not part of what it says
     let data = try DromDatabase.entryEncoder.encode(stored)
     id = entry.id
-    hash = DromDatabase.hex(SHA256.hash(data: data))
+    hash = Hex.lowercase(SHA256.hash(data: data))
     slug = EntrySlug.make(sourceKey: source.description.key, entryID: entry.id)
     changedAt = now
     let values: [(any DatabaseValueConvertible)?] = [
