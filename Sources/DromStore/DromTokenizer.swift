@@ -78,7 +78,9 @@ final class DromTokenizer: FTS5CustomTokenizer {
 /// that a repeated word costs a lookup and no allocation.
 struct TermCache {
   private var entries: [UInt64: (word: [UInt8], term: [UInt8])] = [:]
-  private static let limit = 100_000
+  /// Per language: the most frequent words of a language fill it, and it stays a few MB even
+  /// with every partner language in the index.
+  private static let limit = 30_000
 
   mutating func withTerm<R>(
     _ word: UnsafeBufferPointer<UInt8>, stemmer: Stemmer?, _ body: (UnsafeBufferPointer<UInt8>) -> R
