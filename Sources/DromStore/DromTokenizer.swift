@@ -43,6 +43,7 @@ final class DromTokenizer: FTS5CustomTokenizer {
       tokenization.contains(.query) || !Self.stemming ? nil : language.flatMap(Stemmer.forLanguage)
     var status = Self.ok
     let cacheKey = stemmer == nil ? "" : language ?? ""
+    // Taken out and put back, so that adding to it does not copy the dictionary.
     var cache = terms.removeValue(forKey: cacheKey) ?? TermCache()
     Analyzer.forEachWord(in: UnsafeBufferPointer(rebasing: bytes[offset...])) { word, start, end in
       guard status == Self.ok else { return }

@@ -74,13 +74,17 @@ extension DromDatabase {
 
   public func overview() throws -> IndexOverview {
     try pool.read { db in
-      let table = try searchTables.table(for: db)
+      // Every entry's facets, counted by the same code as a search's.
+      var all = Matches(SearchQuery(text: ""), table: try searchTables.table(for: db))!
+      all.admitAll()
+      let facets = all.facetCounts()
+      func top(_ facet: Facet, _ limit: Int) -> [FacetCount] {
+        Array(facets[facet.rawValue, default: []].prefix(limit))
+      }
       return IndexOverview(
-        entries: table.liveCount,
+        entries: all.rows.count,
         sources: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source") ?? 0,
-        byKind: table.counts(of: .kind, limit: 10),
-        byCountry: table.counts(of: .country, limit: 40),
-        byTheme: table.counts(of: .theme, limit: 20),
+        byKind: top(.kind, 10), byCountry: top(.country, 40), byTheme: top(.theme, 20),
         lastHarvest: try Date.fetchOne(db, sql: "SELECT MAX(finishedAt) FROM harvest"))
     }
   }

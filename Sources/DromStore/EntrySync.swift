@@ -156,10 +156,9 @@ struct PreparedEntry: Sendable {
     let values: [(any DatabaseValueConvertible)?] = [
       entry.kind.rawValue, entry.language?.value, entry.title, entry.summary, entry.content?.text,
       entry.canonicalLink, entry.published, entry.updated, String(decoding: data, as: UTF8.self),
-      hash, Self.clusterKey(entry), nil, "\(source.id)|\(entry.translationOf ?? entry.id)",
+      hash, Self.clusterKey(entry), now, "\(source.id)|\(entry.translationOf ?? entry.id)",
     ]
     columns = values.map { $0?.databaseValue ?? .null }
-    columns[11] = now
     facets = []
     for pair in Facets.values(of: entry, source: source.description)
     where !facets.contains(where: { $0 == pair }) {

@@ -99,9 +99,7 @@ extension DromDatabase {
       return try pool.read { db in
         try search(query, vocabulary: vocabulary, highlight: highlight, db: db)
       }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
-      throw SearchError.badPattern(error.message ?? "\(error)")
-    }
+    } catch { throw Self.searchError(error) }
   }
 
   /// The same, suspending the caller instead of holding its thread while SQLite works: a
@@ -114,9 +112,15 @@ extension DromDatabase {
       return try await pool.read { db in
         try self.search(query, vocabulary: vocabulary, highlight: highlight, db: db)
       }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
-      throw SearchError.badPattern(error.message ?? "\(error)")
+    } catch { throw Self.searchError(error) }
+  }
+
+  /// SQLite's generic error on a search is FTS5 refusing the pattern (raw syntax).
+  private static func searchError(_ error: any Error) -> any Error {
+    guard let error = error as? DatabaseError, error.resultCode == .SQLITE_ERROR else {
+      return error
     }
+    return SearchError.badPattern(error.message ?? "\(error)")
   }
 
   private func search(
@@ -124,7 +128,7 @@ extension DromDatabase {
     db: Database
   ) throws -> SearchResults {
     let table = try searchTables.table(for: db)
-    guard var matches = try Matches(query, table: table) else {
+    guard var matches = Matches(query, table: table) else {
       return SearchResults(total: 0, hits: [], facets: [:])
     }
     let languages = ([query.readerLanguage].compactMap { $0 } + table.indexedLanguages)

@@ -66,9 +66,11 @@ extension DromDatabase {
 
   /// The index's state: the newest harvest record. Every change to entries commits with one.
   public func generation() async throws -> Int64 {
-    try await pool.read {
-      try Int64.fetchOne($0, sql: "SELECT COALESCE(MAX(id), 0) FROM harvest") ?? 0
-    }
+    try await pool.read(Self.generation)
+  }
+
+  static func generation(_ db: Database) throws -> Int64 {
+    try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM harvest") ?? 0
   }
 
   /// Everything that shapes a result. Filters are a dictionary, whose printed order varies:

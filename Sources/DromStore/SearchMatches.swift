@@ -15,7 +15,7 @@ struct Matches {
   private let updatedSince: Double?
 
   /// Nil when a filter names a value no entry has: nothing can match.
-  init?(_ query: SearchQuery, table: SearchTable) throws {
+  init?(_ query: SearchQuery, table: SearchTable) {
     self.table = table
     var filters: [[Int32]] = []
     for (facet, values) in query.filters where !values.isEmpty {

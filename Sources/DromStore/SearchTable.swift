@@ -41,7 +41,6 @@ struct SearchTable: Sendable {
   private(set) var languageTags: [String] = []
   /// The index's languages (primary subtags), sorted: queries are stemmed in each.
   private(set) var indexedLanguages: [String] = []
-  private(set) var liveCount = 0
   private(set) var groupCount: Int32 = 0
   private(set) var clusterCount: Int32 = 0
   /// Row of each entry id (ids are SQLite's growing integer keys, so an array indexed by id is
@@ -89,7 +88,6 @@ struct SearchTable: Sendable {
         items[index].alive = false
         position[Int(items[index].id)] = -1
         dead += 1
-        liveCount -= 1
       }
       try append(
         db,
@@ -127,7 +125,6 @@ struct SearchTable: Sendable {
           updated: julianDay.map { (($0 - 2_440_587.5) * 86_400_000).rounded() / 1000 }
             ?? -.infinity,
           facetStart: 0, facetCount: 0, alive: true))
-      liveCount += 1
     }
     guard items.count > first else { return }
     // Facet rows come in their primary key's order (entry, facet, value): entry by entry, in
@@ -186,23 +183,6 @@ struct SearchTable: Sendable {
     return count - 1
   }
 
-  /// How many entries have each value of `facet`, most first.
-  func counts(of facet: Facet, limit: Int) -> [FacetCount] {
-    var counts: [Int32: Int] = [:]
-    for item in items where item.alive {
-      for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
-        let value = facetValues[slot]
-        if values[Int(value)].facet == facet { counts[value, default: 0] += 1 }
-      }
-    }
-    return counts.map { FacetCount(value: values[Int($0.key)].value, count: $0.value) }
-      .sorted {
-        $0.count != $1.count
-          ? $0.count > $1.count : $0.value.utf8.lexicographicallyPrecedes($1.value.utf8)
-      }
-      .prefix(limit).map { $0 }
-  }
-
   /// The language facet's values over the entries still in the index.
   private func liveLanguages() -> [String] {
     var used = Set<Int32>()
@@ -224,8 +204,7 @@ final class SearchTables: @unchecked Sendable {  // `table` only under `lock`
   /// The table for the state `db`'s transaction sees: kept, refreshed from the harvests since,
   /// or loaded whole. Searches wait for one another here, since each would do the same work.
   func table(for db: Database) throws -> SearchTable {
-    let generation =
-      try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM harvest") ?? 0
+    let generation = try DromDatabase.generation(db)
     return try lock.withLock {
       if let table, table.generation == generation { return table }
       if var next = table, next.generation < generation, try next.refresh(db, to: generation) {

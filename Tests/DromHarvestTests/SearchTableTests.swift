@@ -71,5 +71,10 @@ struct SearchTableTests {
     #expect(all.total == 5)
     #expect(all.facets["language"]?.first { $0.value == "sv" }?.count == 1)
     #expect(all.facets["language"]?.first { $0.value == "es" }?.count == 3)
+    // The home page's counts are the whole index's, counted the same way.
+    let overview = try bench.database.overview()
+    #expect(overview.entries == 5)
+    #expect(overview.byKind == all.facets["kind"])
+    #expect(overview.byKind.first?.count == 5)
   }
 }
