@@ -22,15 +22,28 @@ final class DiagnosticCollector {
       }
   }
 
-  init(file: String) {
+  /// Keeps every diagnostic when this collects one entry's, to be replayed into the document's.
+  private let keepingAll: Bool
+
+  init(file: String, keepingAll: Bool = false) {
     self.file = file
+    self.keepingAll = keepingAll
+  }
+
+  /// Adds what another collector kept (with `keepingAll`), in its order.
+  func replay(_ other: DiagnosticCollector) {
+    for diagnostic in other.kept {
+      add(
+        diagnostic.severity, diagnostic.code, line: diagnostic.location.line,
+        column: diagnostic.location.column, diagnostic.message)
+    }
   }
 
   func add(
     _ severity: Diagnostic.Severity, _ code: String, line: Int, column: Int = 1, _ message: String
   ) {
     perCode[code, default: 0] += 1
-    if perCode[code]! > Self.keptPerCode {
+    if perCode[code]! > Self.keptPerCode && !keepingAll {
       suppressed[code, default: (0, severity)].count += 1
       return
     }

@@ -10,21 +10,49 @@ final class AdapterContext {
   /// Base for relative links when no `xml:base` applies: the document's URL, else the feed's
   /// own home page link.
   var linkBase: String?
-
-  /// Tags already read in this document: most entries repeat the feed's few languages.
-  private var languageTags: [String: LanguageTag?] = [:]
+  /// Tags already read on this thread: most entries repeat the feed's few languages.
+  private let languageTags: LanguageTagCache
 
   func languageTag(_ raw: String) -> LanguageTag? {
-    if let known = languageTags[raw] { return known }
-    let tag = LanguageTag(raw)
-    languageTags[raw] = tag
-    return tag
+    languageTags.tag(raw)
   }
 
-  init(diagnostics: DiagnosticCollector, options: FeedReadOptions) {
+  init(
+    diagnostics: DiagnosticCollector, options: FeedReadOptions,
+    languageTags: LanguageTagCache = LanguageTagCache()
+  ) {
     self.diagnostics = diagnostics
     self.options = options
+    self.languageTags = languageTags
     linkBase = options.documentURL
+  }
+
+  /// What adapting one entry elsewhere needs: the feed's context as it stands now, with a
+  /// collector of its own whose diagnostics are replayed into this one in document order.
+  func snapshotForOneEntry() -> (LanguageTagCache) -> AdapterContext {
+    let (file, options) = (diagnostics.file, options)
+    let (feedLanguage, feedAuthors, linkBase) = (feedLanguage, feedAuthors, linkBase)
+    return { languageTags in
+      let copy = AdapterContext(
+        diagnostics: DiagnosticCollector(file: file, keepingAll: true), options: options,
+        languageTags: languageTags)
+      copy.feedLanguage = feedLanguage
+      copy.feedAuthors = feedAuthors
+      copy.linkBase = linkBase
+      return copy
+    }
+  }
+}
+
+/// Parsed language tags by their spelling; one per thread that adapts entries.
+final class LanguageTagCache {
+  private var tags: [String: LanguageTag?] = [:]
+
+  func tag(_ raw: String) -> LanguageTag? {
+    if let known = tags[raw] { return known }
+    let tag = LanguageTag(raw)
+    tags[raw] = tag
+    return tag
   }
 }
 

@@ -9,6 +9,9 @@ public struct FeedReadOptions: Sendable {
   public var charset: String?
   /// The moment consent is checked against: a person's card is kept only while valid then.
   public var now: Date
+  /// Past this many entries, entries are adapted on a second thread while the parser reads on
+  /// (see `EntryPipeline`). Feeds of a few hundred entries are read faster on one.
+  public var parallelAdaptationAfter = 500
 
   public init(
     limits: ParserLimits = ParserLimits(), documentURL: String? = nil, charset: String? = nil,

@@ -106,10 +106,15 @@ final class FeedSplitter: XMLSplitSink {
   private var entryNumber = 0
   private var seenIDs: Set<String> = []
   private var rootLine = 1
+  private var pipeline: EntryPipeline?
 
   init(context: AdapterContext, onEntry: @escaping (Entry) -> Void) {
     self.context = context
     self.onEntry = onEntry
+  }
+
+  deinit {
+    pipeline?.close()
   }
 
   func decide(
@@ -162,13 +167,13 @@ final class FeedSplitter: XMLSplitSink {
     case (NS.tombstones, "deleted-entry"):
       tombstone(node)
     case (NS.atom, "entry") where format == .atom10:
-      adapt { EntryAdapter.entry(from: AtomEntry(node), number: $0, context: context) }
+      adapt { EntryAdapter.entry(from: AtomEntry(node), number: $0, context: $1) }
     case ("", "item") where format == .rss20 || format == .rss09x:
-      adapt { EntryAdapter.entry(from: RSSItem(node), number: $0, context: context) }
+      adapt { EntryAdapter.entry(from: RSSItem(node), number: $0, context: $1) }
     case (NS.rss10, "item") where format == .rss10, (NS.rss090, "item") where format == .rss10:
       adapt {
         EntryAdapter.entry(
-          from: RDFItem(node, namespace: node.name.namespace), number: $0, context: context)
+          from: RDFItem(node, namespace: node.name.namespace), number: $0, context: $1)
       }
     case (NS.rss10, "channel"), (NS.rss090, "channel"):
       rdfNamespace = node.name.namespace
@@ -185,6 +190,10 @@ final class FeedSplitter: XMLSplitSink {
   func close(container: QName, depth: Int) {}
 
   func finish(documentStopped: Bool) {
+    if let pipeline {
+      pipeline.finish().forEach(deliver)
+      self.pipeline = nil
+    }
     guard !rejected, !documentStopped, format != nil, head.title == nil else { return }
     context.diagnostics.add(
       .warning, "feed.no-title", line: rootLine,
@@ -192,13 +201,36 @@ final class FeedSplitter: XMLSplitSink {
     )
   }
 
-  private func adapt(_ make: (Int) -> Entry?) {
+  /// Adapts one entry here, or on the pipeline's thread once the feed has proved long.
+  private func adapt(_ make: @escaping (Int, AdapterContext) -> Entry?) {
     entryNumber += 1
-    guard let entry = make(entryNumber) else { return }
+    if pipeline == nil, entryNumber > context.options.parallelAdaptationAfter {
+      pipeline = EntryPipeline()
+    }
+    guard let pipeline else {
+      accept(make(entryNumber, context), number: entryNumber)
+      return
+    }
+    let number = entryNumber
+    let makeContext = context.snapshotForOneEntry()
+    pipeline.submit { languageTags in
+      let entryContext = makeContext(languageTags)
+      return EntryPipeline.Outcome(
+        number: number, entry: make(number, entryContext), diagnostics: entryContext.diagnostics)
+    }.forEach(deliver)
+  }
+
+  private func deliver(_ outcome: EntryPipeline.Outcome) {
+    context.diagnostics.replay(outcome.diagnostics)
+    accept(outcome.entry, number: outcome.number)
+  }
+
+  private func accept(_ entry: Entry?, number: Int) {
+    guard let entry else { return }
     guard seenIDs.insert(entry.id).inserted else {
       context.diagnostics.add(
         .error, "entry.duplicate-id", line: entry.line,
-        "\(EntryAdapter.entryLabel(entryNumber, entry.title)) has the id '\(entry.id)', already used by an earlier entry, so it was left out: give every entry its own id"
+        "\(EntryAdapter.entryLabel(number, entry.title)) has the id '\(entry.id)', already used by an earlier entry, so it was left out: give every entry its own id"
       )
       return
     }

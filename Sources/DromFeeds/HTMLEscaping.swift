@@ -15,15 +15,39 @@ public enum HTMLEscaping {
 
   /// Appends escaped UTF-8 to a byte buffer: the fast path for builders of whole pages.
   static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-    for byte in bytes {
-      switch byte {
-      case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-      case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
-      case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
-      case 0x22: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
-      case 0x27: out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
-      default: out.append(byte)
+    let done: Void? = bytes.withContiguousStorageIfAvailable { append(contiguous: $0, to: &out) }
+    if done == nil {
+      for byte in bytes { append(byte, to: &out) }
+    }
+  }
+
+  /// Copies the runs between characters to escape whole; most text has none.
+  static func append(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    var runStart = 0
+    for index in 0..<bytes.count {
+      let byte = bytes[index]
+      // Every character to escape is below 0x3F: one comparison passes over letters.
+      guard byte < 0x3F, needsEscape(byte) else { continue }
+      if index > runStart {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
       }
+      append(byte, to: &out)
+      runStart = index + 1
+    }
+    if runStart < bytes.count {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+    }
+  }
+
+  @inline(__always)
+  private static func append(_ byte: UInt8, to out: inout [UInt8]) {
+    switch byte {
+    case 0x26: out.append(contentsOf: "&amp;".utf8)
+    case 0x3C: out.append(contentsOf: "&lt;".utf8)
+    case 0x3E: out.append(contentsOf: "&gt;".utf8)
+    case 0x22: out.append(contentsOf: "&quot;".utf8)
+    case 0x27: out.append(contentsOf: "&#39;".utf8)
+    default: out.append(byte)
     }
   }
 }

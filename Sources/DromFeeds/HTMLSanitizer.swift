@@ -24,22 +24,19 @@ public enum HTMLSanitizer {
       return Result(html: HTMLEscaping.escape(text), text: text, removed: [])
     }
     _ = LibXML.ready
-    let options = Int32(
-      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-        | HTML_PARSE_COMPACT.rawValue)
-    let document = markup.withCString { pointer in
-      htmlReadMemory(pointer, Int32(strlen(pointer)), nil, "UTF-8", options)
+    let writer = Writer(base: base)
+    let parsed = markup.withCString { pointer in
+      writer.parse(pointer, count: strlen(pointer))
     }
-    guard let document else {
+    guard parsed else {
       let text = collapseWhitespace(markup)
       return Result(html: HTMLEscaping.escape(text), text: text, removed: [])
     }
-    defer { xmlFreeDoc(document) }
-    var writer = Writer(base: base)
-    writer.walk(children: document.pointee.children)
     return Result(
-      html: TextScanning.trim(String(decoding: writer.html, as: UTF8.self)),
-      text: collapseWhitespace(String(decoding: writer.text, as: UTF8.self)),
+      html: writer.html.withUnsafeBufferPointer {
+        String(decoding: TextScanning.trimmed($0), as: UTF8.self)
+      },
+      text: writer.text.withUnsafeBufferPointer { TextScanning.collapseWhitespace(bytes: $0) },
       removed: writer.removed)
   }
 
@@ -49,43 +46,82 @@ public enum HTMLSanitizer {
 
   static let safeSchemes: Set<String> = ["http", "https", "mailto", "tel"]
 
-  /// Elements kept, with the attributes each may keep (besides `lang` and `dir`).
-  private static let allowed: [String: Set<String>] = [
-    "p": [], "br": [], "hr": [], "a": ["href", "title", "hreflang"],
-    "ul": [], "ol": ["start"], "li": [], "dl": [], "dt": [], "dd": [],
-    "em": [], "strong": [], "b": [], "i": [], "u": [], "s": [], "sub": [], "sup": [],
-    "small": [], "mark": [], "abbr": ["title"], "cite": [], "q": [], "blockquote": [],
-    "code": [], "pre": [], "kbd": [],
-    "table": [], "caption": [], "thead": [], "tbody": [], "tfoot": [], "tr": [],
-    "th": ["colspan", "rowspan", "scope"], "td": ["colspan", "rowspan"],
-  ]
+  /// What happens to an element, with its content.
+  private enum Treatment {
+    /// Kept (renamed for headings), with the attributes it may keep besides `lang` and `dir`.
+    case keep(as: String, attributes: Set<String>)
+    /// Removed with its content because it runs code, loads things or takes input.
+    case removeDangerous
+    /// Removed with its content: harmless, but with no place in an entry.
+    case remove
+    /// Unknown or presentational (div, span, font): its content stays.
+    case unwrap
+  }
 
-  /// Headings move down so a partner's `<h1>` never competes with the page's own.
-  private static let headings: [String: String] = [
-    "h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6",
-  ]
+  private struct Rule {
+    let treatment: Treatment
+    /// Separates words in the indexed text (`<p>a</p><p>b</p>` is "a b", not "ab").
+    let isBlock: Bool
+  }
 
-  /// Elements removed with their content, because they run code, load things or take input.
-  private static let dangerous: Set<String> = [
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
-    "input", "button", "select", "textarea", "option", "svg", "math", "template", "link",
-    "meta", "base", "noscript", "audio", "video", "source", "track", "canvas", "portal",
-  ]
+  /// One rule per element name, so each element costs one lookup. Names not here are unwrapped.
+  private static let rules: [String: Rule] = {
+    let kept: [String: Set<String>] = [
+      "p": [], "br": [], "hr": [], "a": ["href", "title", "hreflang"],
+      "ul": [], "ol": ["start"], "li": [], "dl": [], "dt": [], "dd": [],
+      "em": [], "strong": [], "b": [], "i": [], "u": [], "s": [], "sub": [], "sup": [],
+      "small": [], "mark": [], "abbr": ["title"], "cite": [], "q": [], "blockquote": [],
+      "code": [], "pre": [], "kbd": [],
+      "table": [], "caption": [], "thead": [], "tbody": [], "tfoot": [], "tr": [],
+      "th": ["colspan", "rowspan", "scope"], "td": ["colspan", "rowspan"],
+    ]
+    // Headings move down so a partner's `<h1>` never competes with the page's own.
+    let headings = ["h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"]
+    let dangerous = [
+      "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
+      "input", "button", "select", "textarea", "option", "svg", "math", "template", "link",
+      "meta", "base", "noscript", "audio", "video", "source", "track", "canvas", "portal",
+    ]
+    let removed = ["head", "title", "img", "picture", "map", "area"]
+    let blocks: Set<String> = [
+      "p", "br", "hr", "li", "dt", "dd", "blockquote", "pre", "tr", "td", "th", "caption",
+      "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "table", "ul", "ol",
+    ]
+    var rules: [String: Rule] = [:]
+    for name in blocks { rules[name] = Rule(treatment: .unwrap, isBlock: true) }
+    for (name, attributes) in kept {
+      rules[name] = Rule(
+        treatment: .keep(as: name, attributes: attributes), isBlock: blocks.contains(name))
+    }
+    for (name, lower) in headings {
+      rules[name] = Rule(treatment: .keep(as: lower, attributes: []), isBlock: true)
+    }
+    for name in dangerous { rules[name] = Rule(treatment: .removeDangerous, isBlock: false) }
+    for name in removed { rules[name] = Rule(treatment: .remove, isBlock: false) }
+    return rules
+  }()
 
-  /// Elements removed with their content that are harmless but have no place in an entry.
-  private static let dropped: Set<String> = ["head", "title", "img", "picture", "map", "area"]
+  private static let unknown = Rule(treatment: .unwrap, isBlock: false)
 
-  private static let blocks: Set<String> = [
-    "p", "br", "hr", "li", "dt", "dd", "blockquote", "pre", "tr", "td", "th", "caption",
-    "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "table", "ul", "ol",
-  ]
-
-  private struct Writer {
+  /// Writes the safe HTML and the text as libxml2's HTML parser reports elements (SAX): no
+  /// document tree is built, so nothing needs walking or freeing afterwards.
+  private final class Writer {
     let base: String?
     // UTF-8 buffers: building Strings piece by piece dominated the profile.
     var html: [UInt8] = []
     var text: [UInt8] = []
     var removed: [String] = []
+
+    /// One open element that was kept or unwrapped.
+    private struct Open {
+      /// The end tag to write, or nil for unwrapped and void elements.
+      let endTag: String?
+      let isBlock: Bool
+    }
+
+    private var open: [Open] = []
+    /// Elements open inside a removed element (itself included): their content is dropped.
+    private var removedDepth = 0
 
     init(base: String?) {
       self.base = base
@@ -93,72 +129,102 @@ public enum HTMLSanitizer {
       text.reserveCapacity(512)
     }
 
-    mutating func note(_ what: String) {
+    /// Parses the markup as HTML into `html` and `text`; false when libxml2 could not start.
+    func parse(_ markup: UnsafePointer<CChar>, count: Int) -> Bool {
+      guard let context = htmlCreateMemoryParserCtxt(markup, Int32(count)) else { return false }
+      defer { htmlFreeParserCtxt(context) }
+      // Only the handlers below: nothing builds a tree, loads anything or reports errors.
+      var handler = xmlSAXHandler()
+      handler.initialized = 1
+      handler.startElement = { userData, name, attributes in
+        Writer.from(userData).start(name, attributes)
+      }
+      handler.endElement = { userData, _ in Writer.from(userData).end() }
+      handler.characters = { userData, bytes, count in
+        Writer.from(userData).characters(bytes, Int(count))
+      }
+      // Raw text (what `<script>` and `<style>` hold) arrives here; those are removed, and any
+      // other is kept as escaped text.
+      handler.cdataBlock = handler.characters
+      context.pointee.sax.pointee = handler
+      context.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
+      // The fragment is UTF-8 (it comes from a Swift string), whatever a <meta charset> in it
+      // says.
+      _ = htmlCtxtUseOptions(
+        context,
+        Int32(
+          HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue))
+      _ = xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
+      _ = htmlParseDocument(context)
+      // Close what the parser left open, so the output is always balanced.
+      while !open.isEmpty { end() }
+      return true
+    }
+
+    private static func from(_ userData: UnsafeMutableRawPointer?) -> Writer {
+      Unmanaged<Writer>.fromOpaque(userData!).takeUnretainedValue()
+    }
+
+    func note(_ what: String) {
       if !removed.contains(what) { removed.append(what) }
     }
 
-    mutating func walk(children first: xmlNodePtr?) {
-      var node = first
-      while let current = node {
-        visit(current)
-        node = current.pointee.next
-      }
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int) {
+      guard removedDepth == 0, let bytes, count > 0 else { return }
+      let buffer = UnsafeBufferPointer(start: bytes, count: count)
+      HTMLEscaping.append(contiguous: buffer, to: &html)
+      text.append(contentsOf: buffer)
     }
 
-    private mutating func visit(_ node: xmlNodePtr) {
-      switch node.pointee.type {
-      case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-        if let content = node.pointee.content {
-          let bytes = UnsafeBufferPointer(start: content, count: strlen(content))
-          HTMLEscaping.append(bytes, to: &html)
-          text.append(contentsOf: bytes)
-        }
-      case XML_ELEMENT_NODE:
-        element(node)
-      default:
-        break  // comments, processing instructions, DTD nodes
-      }
-    }
-
-    private mutating func append(_ string: String) {
+    private func append(_ string: String) {
       html.append(contentsOf: string.utf8)
     }
 
-    private mutating func element(_ node: xmlNodePtr) {
+    private func start(
+      _ rawName: UnsafePointer<xmlChar>?,
+      _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
+      if removedDepth > 0 {
+        removedDepth += 1
+        return
+      }
       // libxml2's HTML parser gives element names in lowercase.
-      let name = node.pointee.name.map { String(cString: $0) } ?? ""
-      if HTMLSanitizer.dangerous.contains(name) {
+      let name = rawName.map { String(cString: $0) } ?? ""
+      let rule = HTMLSanitizer.rules[name] ?? HTMLSanitizer.unknown
+      let outputName: String
+      let allowedAttributes: Set<String>
+      switch rule.treatment {
+      case .removeDangerous:
         note("<\(name)>")
+        removedDepth = 1
         return
-      }
-      if HTMLSanitizer.dropped.contains(name) { return }
-      let isBlock = HTMLSanitizer.blocks.contains(name)
-      if isBlock { text.append(0x20) }
-      let outputName = HTMLSanitizer.headings[name] ?? name
-      guard
-        let allowedAttributes = HTMLSanitizer.allowed[name]
-          ?? (HTMLSanitizer.headings[name] != nil ? [] : nil)
-      else {
-        // Unknown or presentational (div, span, font): keep what is inside.
-        checkAttributes(node, allowed: [])
-        walk(children: node.pointee.children)
-        if isBlock { text.append(0x20) }
+      case .remove:
+        removedDepth = 1
         return
+      case .unwrap:
+        if rule.isBlock { text.append(0x20) }
+        checkAttributes(attributes, allowed: [])
+        open.append(Open(endTag: nil, isBlock: rule.isBlock))
+        return
+      case .keep(let keptName, let kept):
+        (outputName, allowedAttributes) = (keptName, kept)
       }
-      var attributes = checkAttributes(node, allowed: allowedAttributes)
+      if rule.isBlock { text.append(0x20) }
+      var kept = checkAttributes(attributes, allowed: allowedAttributes)
       if name == "a" {
-        if let index = attributes.firstIndex(where: { $0.0 == "href" }) {
-          if let safe = safeLink(attributes[index].1) {
-            attributes[index].1 = safe
-            attributes.append(("rel", "nofollow noopener noreferrer"))
+        if let index = kept.firstIndex(where: { $0.0 == "href" }) {
+          if let safe = safeLink(kept[index].1) {
+            kept[index].1 = safe
+            kept.append(("rel", "nofollow noopener noreferrer"))
           } else {
-            attributes.remove(at: index)
+            kept.remove(at: index)
           }
         }
       }
       html.append(UInt8(ascii: "<"))
       append(outputName)
-      for (attributeName, value) in attributes {
+      for (attributeName, value) in kept {
         html.append(0x20)
         append(attributeName)
         html.append(contentsOf: "=\"".utf8)
@@ -166,27 +232,34 @@ public enum HTMLSanitizer {
         html.append(UInt8(ascii: "\""))
       }
       html.append(UInt8(ascii: ">"))
-      if name == "br" || name == "hr" {
-        if isBlock { text.append(0x20) }
-        return
-      }
-      walk(children: node.pointee.children)
-      html.append(contentsOf: "</".utf8)
-      append(outputName)
-      html.append(UInt8(ascii: ">"))
-      if isBlock { text.append(0x20) }
+      let isVoid = name == "br" || name == "hr"
+      open.append(Open(endTag: isVoid ? nil : outputName, isBlock: rule.isBlock))
     }
 
-    /// The attributes to keep; notes event handlers and styles that were removed.
+    private func end() {
+      if removedDepth > 0 {
+        removedDepth -= 1
+        return
+      }
+      guard let element = open.popLast() else { return }
+      if let endTag = element.endTag {
+        html.append(contentsOf: "</".utf8)
+        append(endTag)
+        html.append(UInt8(ascii: ">"))
+      }
+      if element.isBlock { text.append(0x20) }
+    }
+
+    /// The attributes to keep; notes event handlers and styles that were removed. libxml2
+    /// gives them as name, value, name, value… up to a nil name; a value may be nil (`<td nowrap>`).
     @discardableResult
-    private mutating func checkAttributes(_ node: xmlNodePtr, allowed: Set<String>) -> [(
-      String, String
-    )] {
+    private func checkAttributes(
+      _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, allowed: Set<String>
+    ) -> [(String, String)] {
       var kept: [(String, String)] = []
-      var attribute = node.pointee.properties
-      while let current = attribute {
-        defer { attribute = current.pointee.next }
-        guard let rawName = current.pointee.name else { continue }
+      guard var pair = attributes else { return kept }
+      while let rawName = pair[0] {
+        defer { pair += 2 }
         let name = String(cString: rawName).lowercased()
         if name.hasPrefix("on") {
           note("the \(name) attribute")
@@ -197,25 +270,14 @@ public enum HTMLSanitizer {
           continue
         }
         guard allowed.contains(name) || name == "lang" || name == "dir" else { continue }
-        kept.append((name, attributeValue(current)))
+        kept.append((name, pair[1].map { String(cString: $0) } ?? ""))
       }
       return kept
     }
 
-    /// The text of an attribute (libxml2 keeps it as a list of text nodes).
-    private func attributeValue(_ attribute: xmlAttrPtr) -> String {
-      var value = ""
-      var child = attribute.pointee.children
-      while let current = child {
-        if let content = current.pointee.content { value += String(cString: content) }
-        child = current.pointee.next
-      }
-      return value
-    }
-
     /// An absolute link with a safe scheme, or nil. Browsers ignore tabs, new lines and leading
     /// control characters in a scheme (`java&#9;script:`), so the check does too.
-    private mutating func safeLink(_ raw: String) -> String? {
+    private func safeLink(_ raw: String) -> String? {
       let cleaned = String(decoding: raw.utf8.filter { $0 > 0x20 && $0 != 0x7F }, as: UTF8.self)
       guard !cleaned.isEmpty else { return nil }
       if let scheme = URLResolver.scheme(of: cleaned) {

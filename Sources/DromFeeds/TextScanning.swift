@@ -10,30 +10,54 @@ enum TextScanning {
   /// Runs of white space (and no-break spaces) become one space; none at either end.
   static func collapseWhitespace(_ text: String) -> String {
     var text = text
-    return text.withUTF8 { bytes in
-      var out = [UInt8]()
-      out.reserveCapacity(bytes.count)
-      var pendingSpace = false
+    return text.withUTF8 { collapseWhitespace(bytes: $0) }
+  }
+
+  /// `collapseWhitespace` over UTF-8 bytes, copying the runs between spaces whole.
+  static func collapseWhitespace(bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let count = bytes.count
+    guard let source = bytes.baseAddress, count > 0 else { return "" }
+    // Collapsing never lengthens the text, so the result fits in the input's size.
+    return String(unsafeUninitializedCapacity: count) { out in
+      var written = 0
       var index = 0
-      while index < bytes.count {
-        let byte = bytes[index]
-        if isASCIISpace(byte) {
-          pendingSpace = !out.isEmpty
-          index += 1
-        } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
-          pendingSpace = !out.isEmpty
-          index += 2
-        } else {
+      var pendingSpace = false
+      while index < count {
+        var end = index
+        while end < count, !isSpace(at: end, in: bytes) { end += 1 }
+        if end > index {
           if pendingSpace {
-            out.append(0x20)
+            out[written] = 0x20
+            written += 1
             pendingSpace = false
           }
-          out.append(byte)
-          index += 1
+          (out.baseAddress! + written).update(from: source + index, count: end - index)
+          written += end - index
+          index = end
+        } else {
+          pendingSpace = written > 0
+          index += bytes[index] == 0xC2 ? 2 : 1
         }
       }
-      return String(decoding: out, as: UTF8.self)
+      return written
     }
+  }
+
+  /// An ASCII white-space byte, or the first byte of a no-break space (U+00A0, C2 A0).
+  @inline(__always)
+  private static func isSpace(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let byte = bytes[index]
+    if byte <= 0x20 { return isASCIISpace(byte) }
+    return byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0
+  }
+
+  /// The bytes without ASCII white space at either end.
+  static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0
+    var end = bytes.count
+    while start < end, isASCIISpace(bytes[start]) { start += 1 }
+    while end > start, isASCIISpace(bytes[end - 1]) { end -= 1 }
+    return UnsafeBufferPointer(rebasing: bytes[start..<end])
   }
 
   /// The text without ASCII white space at either end.
