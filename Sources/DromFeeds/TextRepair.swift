@@ -4,10 +4,7 @@
 enum TextRepair {
   static func decode(_ bytes: [UInt8], diagnostics: DiagnosticCollector, line: Int) -> String {
     let text = String(decoding: bytes, as: UTF8.self)
-    // C1 controls are encoded as 0xC2 0x80...0x9F in UTF-8; skip the scan when no 0xC2 is there.
-    guard bytes.contains(0xC2),
-      text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) })
-    else { return text }
+    guard containsC1Control(bytes) else { return text }
     if !diagnostics.has("feed.charset-repaired") {
       diagnostics.add(
         .warning, "feed.charset-repaired", line: line,
@@ -25,6 +22,19 @@ enum TextRepair {
       }
     }
     return String(scalars)
+  }
+
+  /// True when the UTF-8 holds a C1 control, encoded as 0xC2 0x80…0x9F. (0xC2 never ends
+  /// valid UTF-8 and is never a continuation byte, so a byte scan cannot misread a character.)
+  private static func containsC1Control(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = 0
+      while index + 1 < buffer.count {
+        if buffer[index] == 0xC2, (0x80...0x9F).contains(buffer[index + 1]) { return true }
+        index += 1
+      }
+      return false
+    }
   }
 
   /// Windows-1252 0x80–0x9F; nil where the code page leaves a byte undefined.
