@@ -42,19 +42,30 @@ extension DromDatabase {
       {
         existing[row["entryID"]] = (row["id"], row["dataHash"])
       }
+      // The full-text index is written last, in single-row statements: FTS5 (SQLite 3.40) writes
+      // its pending terms to disk at every statement savepoint, and a statement that fires a
+      // trigger or checks a foreign key over several rows opens one. Fed by a trigger, each
+      // entry became an index segment of its own, and merging them was a third of the writer's
+      // time. This way a source's entries make one segment, at commit.
+      var searchTextRows: [(rowID: Int64, entry: PreparedEntry)] = []
       var listed: Set<String> = []
-      for entry in prepared {
+      // An entry the feed both lists and marks deleted is deleted: not written first.
+      let tombstoned = Set(pages.flatMap { $0.deletedEntries.map(\.ref) })
+      for entry in prepared where !tombstoned.contains(entry.id) {
         listed.insert(entry.id)
         if let old = existing[entry.id] {
           if old.hash == entry.hash {
             counts.unchanged += 1
             continue
           }
+          try removeSearchText(rowID: old.rowID, db: db)
           try write(entry, rowID: old.rowID, source: source, db: db)
+          searchTextRows.append((old.rowID, entry))
           counts.changed += 1
         } else {
           let rowID = try write(entry, rowID: nil, source: source, db: db)
           existing[entry.id] = (rowID, entry.hash)
+          searchTextRows.append((rowID, entry))
           counts.added += 1
         }
       }
@@ -73,6 +84,11 @@ extension DromDatabase {
           counts.deleted += db.changesCount
         }
       }
+      for (rowID, entry) in searchTextRows {
+        try db.cachedStatement(
+          sql: "INSERT INTO entryText (rowid, title, summary, contentText) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: StatementArguments([rowID.databaseValue] + entry.searchText))
+      }
       var finished = record
       finished.counts = counts
       try insert(finished, sourceID: source.id, db: db)
@@ -81,6 +97,17 @@ extension DromDatabase {
         feedTitle: pages.first?.title, db: db)
       return counts
     }
+  }
+
+  /// Takes an entry's current texts out of the full-text index (external content: FTS5 needs
+  /// the old values to find the terms to remove), before the row changes.
+  private func removeSearchText(rowID: Int64, db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO entryText (entryText, rowid, title, summary, contentText)
+        SELECT 'delete', id, title, summary, contentText FROM entrySearchText WHERE id = ?
+        """
+    ).execute(arguments: [rowID])
   }
 
   @discardableResult
@@ -143,6 +170,8 @@ struct PreparedEntry: Sendable {
   var changedAt: DatabaseValue
   /// kind … translationKey, in the order of the `entry` columns the sync writes.
   var columns: [DatabaseValue]
+  /// Title, summary and content text as the full-text index reads them (`entrySearchText`).
+  var searchText: [DatabaseValue]
   var facets: [(Facet, String)]
 
   init(_ entry: Entry, source: SourceState, now: DatabaseValue) throws {
@@ -159,11 +188,21 @@ struct PreparedEntry: Sendable {
       hash, Self.clusterKey(entry), now, "\(source.id)|\(entry.translationOf ?? entry.id)",
     ]
     columns = values.map { $0?.databaseValue ?? .null }
+    searchText = [entry.title, entry.summary, entry.content?.text].map {
+      Self.markedForSearch($0, language: entry.language?.value)
+    }
     facets = []
     for pair in Facets.values(of: entry, source: source.description)
     where !facets.contains(where: { $0 == pair }) {
       facets.append(pair)
     }
+  }
+
+  /// The text preceded by its entry's language between two U+0001 marks, which the `drom`
+  /// tokenizer reads to choose the stemmer: the same value as the `entrySearchText` view gives.
+  static func markedForSearch(_ text: String?, language: String?) -> DatabaseValue {
+    guard let text else { return .null }
+    return ("\u{1}" + (language ?? "") + "\u{1}" + text).databaseValue
   }
 
   /// The same practice published by two partners shares its identifier or canonical link (and

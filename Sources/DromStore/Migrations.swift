@@ -178,6 +178,16 @@ enum Migrations {
           ALTER TABLE entryFacetByKey RENAME TO entryFacet;
           """)
     }
+    migrator.registerMigration("v8: the sync feeds the full-text index itself") { db in
+      // A trigger on entry made every insert a multi-row statement with a savepoint, at which
+      // FTS5 wrote its pending terms out: one index segment per entry (see `sync`). Deletions
+      // keep their trigger: they are few, and a source removed from the registry cascades.
+      try db.execute(
+        sql: """
+          DROP TRIGGER IF EXISTS entryText_afterInsert;
+          DROP TRIGGER IF EXISTS entryText_afterUpdate;
+          """)
+    }
     return migrator
   }
 

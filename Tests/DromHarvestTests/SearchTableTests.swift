@@ -77,4 +77,43 @@ struct SearchTableTests {
     #expect(overview.byKind == all.facets["kind"])
     #expect(overview.byKind.first?.count == 5)
   }
+
+  @Test("an entry both listed and marked deleted is deleted, and the full-text index stays whole")
+  func listedAndDeletedInOneFeed() async throws {
+    let bench = try HarvestBench()
+    func feed(_ entries: [(id: String, title: String)], deleted: [String]) -> String {
+      completeFeed("sv", entries).replacingOccurrences(
+        of: "<fh:complete/>",
+        with: "<fh:complete/>"
+          + deleted.map {
+            "<at:deleted-entry xmlns:at=\"http://purl.org/atompub/tombstones/1.0\" ref=\"\($0)\" when=\"2026-03-11T09:00:00Z\"/>"
+          }.joined())
+    }
+    bench.server.serve(
+      "/sv",
+      body: feed([("urn:sv:1", "Romska brobyggare"), ("urn:sv:2", "Jobbcoacher")], deleted: []))
+    let sources = [bench.source("/sv")]
+    try await bench.harvest(sources)
+    #expect(try await bench.database.search(SearchQuery(text: "")).total == 2)
+
+    // urn:sv:1 unchanged but deleted, urn:sv:2 changed but deleted, urn:sv:3 new but deleted.
+    bench.server.serve(
+      "/sv",
+      body: feed(
+        [
+          ("urn:sv:1", "Romska brobyggare"), ("urn:sv:2", "Mentorer"), ("urn:sv:3", "Lärlingar"),
+          ("urn:sv:4", "Språkcaféer"),
+        ], deleted: ["urn:sv:1", "urn:sv:2", "urn:sv:3"]))
+    try await bench.harvest(sources)
+
+    let all = try await bench.database.search(SearchQuery(text: ""))
+    #expect(all.hits.map(\.entryID) == ["urn:sv:4"])
+    for gone in ["brobyggare", "Jobbcoacher", "Mentorer", "Lärlingar"] {
+      #expect(try await bench.database.search(SearchQuery(text: gone)).total == 0, "\(gone)")
+    }
+    #expect(try await bench.database.search(SearchQuery(text: "Språkcaféer")).total == 1)
+    try await bench.database.pool.write { db in
+      try db.execute(sql: "INSERT INTO entryText(entryText, rank) VALUES ('integrity-check', 1)")
+    }
+  }
 }
