@@ -24,6 +24,8 @@ final class EntryPipeline: @unchecked Sendable {
 
   /// Entries waiting for a thread; past this the reading thread adapts them itself.
   static let maxQueued = 32
+  /// Entries submitted and not yet delivered, at most; past this the reader waits.
+  static let maxInFlight = 4 * maxQueued
   /// Entries queued before a sleeping worker is woken.
   static let wakeBatch = 8
 
@@ -65,9 +67,18 @@ final class EntryPipeline: @unchecked Sendable {
     while queue.count - queueHead > Self.maxQueued {
       runOneQueued()
     }
-    let ready = takeReady()
+    var ready = takeReady()
+    // Entries adapted here wait for the one the worker holds before they can be delivered; a
+    // worker stuck on a huge entry must not let them pile up without bound.
+    while submitted - delivered > Self.maxInFlight {
+      readerIsWaiting = true
+      condition.wait()
+      readerIsWaiting = false
+      ready += takeReady()
+    }
     condition.unlock()
-    return ready
+    // The subtrees are released here, outside the lock (on the thread that allocated them).
+    return ready.map(\.outcome)
   }
 
   /// Adapts what is left, waits for the worker, stops it; returns the remaining entries.
@@ -84,12 +95,15 @@ final class EntryPipeline: @unchecked Sendable {
     closing = true
     condition.broadcast()
     condition.unlock()
-    return ready
+    return ready.map(\.outcome)
   }
 
-  /// Lets the worker end once the queue is empty, for a reader dropped before its finish.
+  /// Lets the worker end, for a reader dropped before its finish: what is queued is dropped.
   func close() {
     condition.lock()
+    queue.removeAll()
+    queueHead = 0
+    finished.removeAll()
     closing = true
     condition.broadcast()
     condition.unlock()
@@ -123,10 +137,10 @@ final class EntryPipeline: @unchecked Sendable {
     return count
   }
 
-  private func takeReady() -> [Outcome] {
-    var ready: [Outcome] = []
+  private func takeReady() -> [(outcome: Outcome, job: Job)] {
+    var ready: [(outcome: Outcome, job: Job)] = []
     while let done = finished.removeValue(forKey: delivered) {
-      ready.append(done.outcome)
+      ready.append(done)
       delivered += 1
     }
     return ready

@@ -1,6 +1,10 @@
 import DromModel
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The outcome of reading one feed document.
 public struct FeedReadResult: Sendable {
   /// The feed's metadata and tombstones; `entries` is filled only by the collecting readers.
@@ -55,12 +59,17 @@ public final class FeedReader {
             || $0.code.hasPrefix("feed."))
       }
     return FeedReadResult(
-      feed: splitter.head, diagnostics: diagnostics.sorted(by: Self.documentOrder),
+      feed: splitter.head, diagnostics: Self.inDocumentOrder(diagnostics),
       entryCount: splitter.keptEntries, isRejected: rejected)
   }
 
-  private static func documentOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-    (a.location.line, a.location.column) < (b.location.line, b.location.column)
+  /// By line and column; ties keep the order they were found in, so the result never depends on
+  /// the sort (or on which thread adapted an entry).
+  private static func inDocumentOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    diagnostics.enumerated().sorted {
+      ($0.element.location.line, $0.element.location.column, $0.offset)
+        < ($1.element.location.line, $1.element.location.column, $1.offset)
+    }.map(\.element)
   }
 
   // MARK: - Conveniences
@@ -82,13 +91,24 @@ public final class FeedReader {
     path: String, file: String? = nil, options: FeedReadOptions = .init(),
     onEntry: @escaping (Entry) -> Void
   ) throws -> FeedReadResult {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
       throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
     }
-    defer { try? handle.close() }
+    defer { close(descriptor) }
     let reader = FeedReader(file: file ?? path, options: options, onEntry: onEntry)
-    while let chunk = try handle.read(upToCount: 256 << 10), !chunk.isEmpty {
-      reader.push(chunk)
+    // One buffer for every chunk: a fresh 256 KB allocation per read is a fresh mapping whose
+    // pages fault in one by one, which cost more than the copy from the page cache.
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+    defer { buffer.deallocate() }
+    while !reader.isStopped {
+      let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path])
+      }
+      if count == 0 { break }
+      reader.push(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
     }
     return reader.finish()
   }

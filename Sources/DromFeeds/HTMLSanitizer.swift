@@ -157,7 +157,10 @@ public enum HTMLSanitizer {
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue))
       _ = xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
       _ = htmlParseDocument(context)
-      // Close what the parser left open, so the output is always balanced.
+      // Close what the parser left open, so the output is always balanced. (libxml2 drops a
+      // start tag cut off by the end of the input without reporting its end, so this is also
+      // what keeps `open` in step then.) Never add HTML_PARSE_NOBLANKS: it installs libxml2's
+      // own whitespace handler, which would take this writer for a parser context.
       while !open.isEmpty { end() }
       return true
     }
