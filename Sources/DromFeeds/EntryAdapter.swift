@@ -226,8 +226,9 @@ enum EntryAdapter {
     node: XMLNode, context: AdapterContext
   ) {
     if let description, !description.isEmpty {
-      // Sanitised once: its text is the summary, and without content:encoded it is the content.
-      let summary = HTMLSanitizer.sanitize(description, base: base)
+      // Sanitised once: its text is the summary, and without content:encoded it is the content
+      // (only then is its HTML needed).
+      let summary = HTMLSanitizer.sanitize(description, base: base, keepingHTML: encoded == nil)
       entry.summary = summary.text.nilIfEmpty
       reportRemoved(summary.removed, label: label, node: node, context: context)
       if encoded == nil, !summary.text.isEmpty || !summary.html.isEmpty {
@@ -248,7 +249,7 @@ enum EntryAdapter {
   static func plainText(_ type: String, _ value: String, base: String?) -> String {
     switch type {
     case "html", "xhtml", "text/html":
-      return HTMLSanitizer.sanitize(value, base: base).text
+      return HTMLSanitizer.sanitize(value, base: base, keepingHTML: false).text
     default:
       return HTMLSanitizer.collapseWhitespace(value)
     }

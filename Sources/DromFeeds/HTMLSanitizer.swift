@@ -17,20 +17,31 @@ public enum HTMLSanitizer {
     public var removed: [String]
   }
 
-  public static func sanitize(_ markup: String, base: String? = nil) -> Result {
+  /// - Parameter keepingHTML: false when only the text is wanted (an RSS description beside
+  ///   `content:encoded` becomes the summary, never shown as HTML): `html` is then empty.
+  ///   Everything else, `removed` included, is as with the HTML.
+  public static func sanitize(_ markup: String, base: String? = nil, keepingHTML: Bool = true)
+    -> Result
+  {
+    var markup = markup
+    return markup.withUTF8 { bytes in
+      sanitize(bytes, base: base, keepingHTML: keepingHTML)
+    }
+  }
+
+  private static func sanitize(
+    _ bytes: UnsafeBufferPointer<UInt8>, base: String?, keepingHTML: Bool
+  ) -> Result {
     // Plain text needs no parser: escape it and be done.
-    if !markup.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
-      let text = collapseWhitespace(markup)
-      return Result(html: HTMLEscaping.escape(text), text: text, removed: [])
+    if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+      let text = TextScanning.collapseWhitespace(bytes: bytes)
+      return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
     }
     _ = LibXML.ready
-    let writer = Writer(base: base)
-    let parsed = markup.withCString { pointer in
-      writer.parse(pointer, count: strlen(pointer))
-    }
-    guard parsed else {
-      let text = collapseWhitespace(markup)
-      return Result(html: HTMLEscaping.escape(text), text: text, removed: [])
+    let writer = Writer(base: base, keepingHTML: keepingHTML)
+    guard writer.parse(bytes) else {
+      let text = TextScanning.collapseWhitespace(bytes: bytes)
+      return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
     }
     return Result(
       html: writer.html.withUnsafeBufferPointer {
@@ -62,6 +73,10 @@ public enum HTMLSanitizer {
     let treatment: Treatment
     /// Separates words in the indexed text (`<p>a</p><p>b</p>` is "a b", not "ab").
     let isBlock: Bool
+    /// `<br>` and `<hr>`: no end tag.
+    var isVoid = false
+    /// `<a>`: its `href` is checked.
+    var isLink = false
   }
 
   /// One rule per element name, so each element costs one lookup. Names not here are unwrapped.
@@ -98,8 +113,42 @@ public enum HTMLSanitizer {
     }
     for name in dangerous { rules[name] = Rule(treatment: .removeDangerous, isBlock: false) }
     for name in removed { rules[name] = Rule(treatment: .remove, isBlock: false) }
+    rules["br"]?.isVoid = true
+    rules["hr"]?.isVoid = true
+    rules["a"]?.isLink = true
     return rules
   }()
+
+  /// The rules of names of up to 8 bytes, by the name's bytes packed in an integer and sorted:
+  /// an element's rule is found without making a string or hashing one.
+  private static let packedRules: [(name: UInt64, rule: Rule)] = rules.compactMap { name, rule in
+    name.utf8.count <= 8 ? (pack(name.utf8), rule) : nil
+  }.sorted { $0.name < $1.name }
+
+  private static func pack(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var packed: UInt64 = 0
+    for (index, byte) in bytes.enumerated() { packed |= UInt64(byte) << (8 * index) }
+    return packed
+  }
+
+  /// The rule for a name as libxml2 gives it (NUL-terminated, lowercase).
+  private static func rule(for name: UnsafePointer<xmlChar>) -> Rule {
+    var packed: UInt64 = 0
+    var length = 0
+    while name[length] != 0 {
+      if length == 8 { return rules[String(cString: name)] ?? unknown }
+      packed |= UInt64(name[length]) << (8 * length)
+      length += 1
+    }
+    var low = 0
+    var high = packedRules.count
+    while low < high {
+      let middle = (low + high) / 2
+      if packedRules[middle].name < packed { low = middle + 1 } else { high = middle }
+    }
+    return low < packedRules.count && packedRules[low].name == packed
+      ? packedRules[low].rule : unknown
+  }
 
   private static let unknown = Rule(treatment: .unwrap, isBlock: false)
 
@@ -107,6 +156,7 @@ public enum HTMLSanitizer {
   /// document tree is built, so nothing needs walking or freeing afterwards.
   private final class Writer {
     let base: String?
+    let keepingHTML: Bool
     // UTF-8 buffers: building Strings piece by piece dominated the profile.
     var html: [UInt8] = []
     var text: [UInt8] = []
@@ -123,15 +173,19 @@ public enum HTMLSanitizer {
     /// Elements open inside a removed element (itself included): their content is dropped.
     private var removedDepth = 0
 
-    init(base: String?) {
+    init(base: String?, keepingHTML: Bool) {
       self.base = base
-      html.reserveCapacity(1024)
+      self.keepingHTML = keepingHTML
+      if keepingHTML { html.reserveCapacity(1024) }
       text.reserveCapacity(512)
     }
 
     /// Parses the markup as HTML into `html` and `text`; false when libxml2 could not start.
-    func parse(_ markup: UnsafePointer<CChar>, count: Int) -> Bool {
-      guard let context = htmlCreateMemoryParserCtxt(markup, Int32(count)) else { return false }
+    func parse(_ markup: UnsafeBufferPointer<UInt8>) -> Bool {
+      let start = UnsafeRawPointer(markup.baseAddress!).assumingMemoryBound(to: CChar.self)
+      guard let context = htmlCreateMemoryParserCtxt(start, Int32(markup.count)) else {
+        return false
+      }
       defer { htmlFreeParserCtxt(context) }
       // Only the handlers below: nothing builds a tree, loads anything or reports errors.
       var handler = xmlSAXHandler()
@@ -176,7 +230,7 @@ public enum HTMLSanitizer {
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int) {
       guard removedDepth == 0, let bytes, count > 0 else { return }
       let buffer = UnsafeBufferPointer(start: bytes, count: count)
-      HTMLEscaping.append(contiguous: buffer, to: &html)
+      if keepingHTML { HTMLEscaping.append(contiguous: buffer, to: &html) }
       text.append(contentsOf: buffer)
     }
 
@@ -192,14 +246,13 @@ public enum HTMLSanitizer {
         removedDepth += 1
         return
       }
-      // libxml2's HTML parser gives element names in lowercase.
-      let name = rawName.map { String(cString: $0) } ?? ""
-      let rule = HTMLSanitizer.rules[name] ?? HTMLSanitizer.unknown
+      guard let rawName else { return }
+      let rule = HTMLSanitizer.rule(for: rawName)
       let outputName: String
       let allowedAttributes: Set<String>
       switch rule.treatment {
       case .removeDangerous:
-        note("<\(name)>")
+        note("<\(String(cString: rawName))>")
         removedDepth = 1
         return
       case .remove:
@@ -215,7 +268,7 @@ public enum HTMLSanitizer {
       }
       if rule.isBlock { text.append(0x20) }
       var kept = checkAttributes(attributes, allowed: allowedAttributes)
-      if name == "a" {
+      if rule.isLink {
         if let index = kept.firstIndex(where: { $0.0 == "href" }) {
           if let safe = safeLink(kept[index].1) {
             kept[index].1 = safe
@@ -225,6 +278,8 @@ public enum HTMLSanitizer {
           }
         }
       }
+      open.append(Open(endTag: rule.isVoid ? nil : outputName, isBlock: rule.isBlock))
+      guard keepingHTML else { return }
       html.append(UInt8(ascii: "<"))
       append(outputName)
       for (attributeName, value) in kept {
@@ -235,8 +290,6 @@ public enum HTMLSanitizer {
         html.append(UInt8(ascii: "\""))
       }
       html.append(UInt8(ascii: ">"))
-      let isVoid = name == "br" || name == "hr"
-      open.append(Open(endTag: isVoid ? nil : outputName, isBlock: rule.isBlock))
     }
 
     private func end() {
@@ -245,7 +298,7 @@ public enum HTMLSanitizer {
         return
       }
       guard let element = open.popLast() else { return }
-      if let endTag = element.endTag {
+      if keepingHTML, let endTag = element.endTag {
         html.append(contentsOf: "</".utf8)
         append(endTag)
         html.append(UInt8(ascii: ">"))

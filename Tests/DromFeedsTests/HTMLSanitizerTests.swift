@@ -92,4 +92,20 @@ struct HTMLSanitizerTests {
     #expect(result.removed == ["the onclick attribute", "<script>", "a javascript: link"])
     #expect(result.text == "a d")
   }
+
+  @Test(
+    "for text only, gives the same text and removals, and no HTML",
+    arguments: xssVectors + [
+      "<h1>Roma@Work</h1><p>Begeleiding naar <strong>werk</strong></p><ul><li>VDAB</li></ul>",
+      "plain text, no markup", "<p onclick=\"x()\">a</p><a href=\"javascript:c\">d</a>",
+      "<table><tr><td>1</td><td>2</td></tr></table><br>3<hr>4",
+    ])
+  func textOnly(_ markup: String) {
+    let full = HTMLSanitizer.sanitize(markup, base: "https://foyer.example.be/")
+    let textOnly = HTMLSanitizer.sanitize(
+      markup, base: "https://foyer.example.be/", keepingHTML: false)
+    #expect(textOnly.html == "")
+    #expect(textOnly.text == full.text)
+    #expect(textOnly.removed == full.removed)
+  }
 }
