@@ -7,6 +7,15 @@ let strictness: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// The feed reader's hot loops mutate the state of a few objects on every XML and HTML event,
+/// and Swift checks each such access for exclusivity at run time: 10 % of the reader's CPU
+/// (docs/performance.md, feed-parse). Release builds leave those checks out for this module
+/// only; the compiler's static checks still apply, and debug builds (the tests) keep the
+/// run-time ones.
+let readerSpeed: [SwiftSetting] = [
+  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
 let package = Package(
   name: "Drom",
   platforms: [.macOS(.v15)],
@@ -43,7 +52,7 @@ let package = Package(
         "DromModel", "CLibXML2",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
-      swiftSettings: strictness
+      swiftSettings: strictness + readerSpeed
     ),
     .target(
       name: "DromVocabulary",

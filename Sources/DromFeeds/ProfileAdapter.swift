@@ -131,7 +131,7 @@ enum ProfileAdapter {
       place.name = nil
     }
     if let country {
-      let code = country.trimmingCharacters(in: .whitespaces).uppercased()
+      let code = TextScanning.trim(country).uppercased()
       if Countries.iso3166Alpha2.contains(code) {
         place.country = code
       } else {

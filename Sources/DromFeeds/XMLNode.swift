@@ -24,7 +24,11 @@ final class XMLNode {
   let name: QName
   /// Attributes in document order. `xml:lang` and `xml:base` are kept here too.
   let attributes: [(name: QName, value: String)]
-  var children: [Child] = []
+  /// Text and elements in document order.
+  private(set) var children: [Child] = []
+  /// The element children alone, for lookups by name: scanning `children` for them copied
+  /// (and retained) every child on every lookup, and an entry's adapters make dozens.
+  private(set) var elements: [XMLNode] = []
   /// The effective `xml:lang` and `xml:base` here, inherited from the ancestors.
   let lang: String?
   let base: String?
@@ -47,10 +51,13 @@ final class XMLNode {
     attributes.first { $0.name.local == local && $0.name.namespace == namespace }?.value
   }
 
-  var elements: some Sequence<XMLNode> {
-    children.lazy.compactMap {
-      if case .element(let node) = $0 { node } else { nil }
-    }
+  func append(element: XMLNode) {
+    children.append(.element(element))
+    elements.append(element)
+  }
+
+  func append(text: String) {
+    children.append(.text(text))
   }
 
   func all(_ namespace: String, _ local: String) -> [XMLNode] {

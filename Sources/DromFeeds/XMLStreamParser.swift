@@ -231,7 +231,7 @@ final class XMLStreamParser {
       flushText(into: parent)
       let node = XMLNode(
         name: qname, attributes: parsed, lang: lang, base: base, line: line, column: column)
-      parent.children.append(.element(node))
+      parent.append(element: node)
       openNodes.append(node)
       frames.append(.subtree)
       return
@@ -290,8 +290,7 @@ final class XMLStreamParser {
 
   private func flushText(into node: XMLNode) {
     guard !pendingText.isEmpty else { return }
-    node.children.append(
-      .text(TextRepair.decode(pendingText, diagnostics: diagnostics, line: line)))
+    node.append(text: TextRepair.decode(pendingText, diagnostics: diagnostics, line: line))
     pendingText.removeAll(keepingCapacity: true)
   }
 
