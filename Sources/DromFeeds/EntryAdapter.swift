@@ -225,6 +225,9 @@ enum EntryAdapter {
     description: String?, encoded: String?, to entry: inout Entry, base: String?, label: EntryLabel,
     node: XMLNode, context: AdapterContext
   ) {
+    // A `content:encoded` of nothing but white space is as good as none: the description is
+    // the content then.
+    let encoded = encoded.flatMap { TextScanning.trim($0).isEmpty ? nil : $0 }
     if let description, !description.isEmpty {
       // Sanitised once: its text is the summary, and without content:encoded it is the content
       // (only then is its HTML needed).

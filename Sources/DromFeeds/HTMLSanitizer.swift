@@ -182,10 +182,10 @@ public enum HTMLSanitizer {
 
     /// Parses the markup as HTML into `html` and `text`; false when libxml2 could not start.
     func parse(_ markup: UnsafeBufferPointer<UInt8>) -> Bool {
-      let start = UnsafeRawPointer(markup.baseAddress!).assumingMemoryBound(to: CChar.self)
-      guard let context = htmlCreateMemoryParserCtxt(start, Int32(markup.count)) else {
-        return false
-      }
+      guard let base = markup.baseAddress, !markup.isEmpty,
+        let context = htmlCreateMemoryParserCtxt(
+          UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(markup.count))
+      else { return false }
       defer { htmlFreeParserCtxt(context) }
       // Only the handlers below: nothing builds a tree, loads anything or reports errors.
       var handler = xmlSAXHandler()

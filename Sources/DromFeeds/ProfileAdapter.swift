@@ -131,7 +131,7 @@ enum ProfileAdapter {
       place.name = nil
     }
     if let country {
-      let code = TextScanning.trim(country).uppercased()
+      let code = country.trimmingCharacters(in: .whitespaces).uppercased()
       if Countries.iso3166Alpha2.contains(code) {
         place.country = code
       } else {

@@ -70,6 +70,27 @@ struct FormatTests {
     #expect(entry.published == Date(timeIntervalSince1970: 1_772_460_000))
   }
 
+  @Test("An RSS description is the content when content:encoded is missing or blank")
+  func descriptionAsContent() throws {
+    for encoded in ["", "<content:encoded/>", "<content:encoded>  \n </content:encoded>"] {
+      let result = read(
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>Gränsgångare</title><link>https://grans.example.se/</link><language>sv</language>
+        <item><title>Jobbcoacher</title><guid>urn:grans:1</guid>
+          <pubDate>Mon, 02 Mar 2026 14:00:00 +0000</pubDate>
+          <description><![CDATA[<p>Coacher för <em>romska</em> arbetssökande</p>]]></description>
+          \(encoded)
+        </item></channel></rss>
+        """)
+      let entry = try #require(result.feed.entries.first, "\(encoded)")
+      #expect(entry.summary == "Coacher för romska arbetssökande", "\(encoded)")
+      #expect(
+        entry.content?.html == "<p>Coacher för <em>romska</em> arbetssökande</p>", "\(encoded)")
+    }
+  }
+
   @Test("An RSS 1.0 (RDF) feed reads its items and Dublin Core")
   func rss10() throws {
     let result = read(
