@@ -32,17 +32,17 @@ public enum HTMLSanitizer {
   private static func sanitize(
     _ bytes: UnsafeBufferPointer<UInt8>, base: String?, keepingHTML: Bool
   ) -> Result {
-    // Plain text needs no parser: escape it and be done.
-    if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {
+    // Plain text needs no parser: escape it and be done. (So too when libxml2 cannot start.)
+    func plainText() -> Result {
       let text = TextScanning.collapseWhitespace(bytes: bytes)
       return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
+    }
+    guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+      return plainText()
     }
     _ = LibXML.ready
     let writer = Writer(base: base, keepingHTML: keepingHTML)
-    guard writer.parse(bytes) else {
-      let text = TextScanning.collapseWhitespace(bytes: bytes)
-      return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
-    }
+    guard writer.parse(bytes) else { return plainText() }
     return Result(
       html: writer.html.withUnsafeBufferPointer {
         String(decoding: TextScanning.trimmed($0), as: UTF8.self)
