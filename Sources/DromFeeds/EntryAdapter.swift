@@ -10,32 +10,32 @@ final class AdapterContext {
   /// Base for relative links when no `xml:base` applies: the document's URL, else the feed's
   /// own home page link.
   var linkBase: String?
-  /// Tags already read on this thread: most entries repeat the feed's few languages.
-  private let languageTags: LanguageTagCache
+  /// What this thread reuses from entry to entry.
+  let workspace: AdapterWorkspace
 
   func languageTag(_ raw: String) -> LanguageTag? {
-    languageTags.tag(raw)
+    workspace.languageTag(raw)
   }
 
   init(
     diagnostics: DiagnosticCollector, options: FeedReadOptions,
-    languageTags: LanguageTagCache = LanguageTagCache()
+    workspace: AdapterWorkspace = AdapterWorkspace()
   ) {
     self.diagnostics = diagnostics
     self.options = options
-    self.languageTags = languageTags
+    self.workspace = workspace
     linkBase = options.documentURL
   }
 
   /// What adapting one entry elsewhere needs: the feed's context as it stands now, with a
   /// collector of its own whose diagnostics are replayed into this one in document order.
-  func snapshotForOneEntry() -> (LanguageTagCache) -> AdapterContext {
+  func snapshotForOneEntry() -> (AdapterWorkspace) -> AdapterContext {
     let (file, options) = (diagnostics.file, options)
     let (feedLanguage, feedAuthors, linkBase) = (feedLanguage, feedAuthors, linkBase)
-    return { languageTags in
+    return { workspace in
       let copy = AdapterContext(
         diagnostics: DiagnosticCollector(file: file, keepingAll: true), options: options,
-        languageTags: languageTags)
+        workspace: workspace)
       copy.feedLanguage = feedLanguage
       copy.feedAuthors = feedAuthors
       copy.linkBase = linkBase
@@ -44,11 +44,14 @@ final class AdapterContext {
   }
 }
 
-/// Parsed language tags by their spelling; one per thread that adapts entries.
-final class LanguageTagCache {
+/// What one thread reuses from entry to entry: language tags already read (most entries repeat
+/// the feed's few languages) and a parser for HTML fragments. One per thread that adapts
+/// entries; never shared.
+final class AdapterWorkspace {
   private var tags: [String: LanguageTag?] = [:]
+  let html = HTMLFragmentParser()
 
-  func tag(_ raw: String) -> LanguageTag? {
+  func languageTag(_ raw: String) -> LanguageTag? {
     if let known = tags[raw] { return known }
     let tag = LanguageTag(raw)
     tags[raw] = tag
@@ -61,7 +64,9 @@ final class LanguageTagCache {
 enum EntryAdapter {
   static func entry(from atom: AtomEntry, number: Int, context: AdapterContext) -> Entry? {
     let node = atom.node
-    let title = atom.title.map { plainText($0.type, $0.value, base: node.base) }
+    let title = atom.title.map {
+      plainText($0.type, $0.value, base: node.base, with: context.workspace.html)
+    }
     let base = node.base ?? context.linkBase
     var links: [Link] = []
     for link in atom.links {
@@ -91,7 +96,10 @@ enum EntryAdapter {
     }
     entry.published = atom.published.flatMap { date($0, .rfc3339, label: label, context: context) }
     if let summary = atom.summary {
-      entry.summary = plainText(summary.type, summary.value, base: node.base).nilIfEmpty
+      entry.summary =
+        plainText(
+          summary.type, summary.value, base: node.base, with: context.workspace.html
+        ).nilIfEmpty
     }
     if let content = atom.content, content.src == nil {
       entry.content = richText(
@@ -105,7 +113,9 @@ enum EntryAdapter {
     entry.categories = atom.categories.compactMap { category in
       category.term.map { Category(term: $0, scheme: category.scheme, label: category.label) }
     }
-    entry.rights = atom.rights.map { plainText($0.type, $0.value, base: nil) }
+    entry.rights = atom.rights.map {
+      plainText($0.type, $0.value, base: nil, with: context.workspace.html)
+    }
     entry.language = ProfileAdapter.language(
       node.lang ?? context.feedLanguage, label: label, at: node, context: context)
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
@@ -120,7 +130,9 @@ enum EntryAdapter {
     {
       link = guid.value
     }
-    let title = item.title.map { plainText("html", $0, base: nil) }
+    let title = item.title.map {
+      plainText("html", $0, base: nil, with: context.workspace.html)
+    }
     guard
       var entry = start(
         id: item.guid?.value, title: title, link: link, node: node, number: number, context: context
@@ -162,7 +174,9 @@ enum EntryAdapter {
     let node = item.node
     let base = node.base ?? context.linkBase
     let link = item.link.flatMap { checkedLink($0, base: base, at: node, context: context) }
-    let title = item.title.map { plainText("html", $0, base: nil) }
+    let title = item.title.map {
+      plainText("html", $0, base: nil, with: context.workspace.html)
+    }
     guard
       var entry = start(
         id: item.about ?? item.dublinCore.identifier, title: title, link: link, node: node,
@@ -222,25 +236,37 @@ enum EntryAdapter {
   }
 
   private static func applyRSSText(
-    description: String?, encoded: String?, to entry: inout Entry, base: String?, label: EntryLabel,
-    node: XMLNode, context: AdapterContext
+    description: XMLNode?, encoded: XMLNode?, to entry: inout Entry, base: String?,
+    label: EntryLabel, node: XMLNode, context: AdapterContext
   ) {
     // A `content:encoded` of nothing but white space is as good as none: the description is
     // the content then.
-    let encoded = encoded.flatMap { TextScanning.trim($0).isEmpty ? nil : $0 }
-    if let description, !description.isEmpty {
+    let encoded = encoded.flatMap { $0.isBlank ? nil : $0 }
+    if let description {
       // Sanitised once: its text is the summary, and without content:encoded it is the content
       // (only then is its HTML needed).
-      let summary = HTMLSanitizer.sanitize(description, base: base, keepingHTML: encoded == nil)
-      entry.summary = summary.text.nilIfEmpty
-      reportRemoved(summary.removed, label: label, node: node, context: context)
-      if encoded == nil, !summary.text.isEmpty || !summary.html.isEmpty {
-        entry.content = RichText(html: summary.html, text: summary.text)
+      let summary = description.withText {
+        $0.isEmpty
+          ? nil
+          : HTMLSanitizer.sanitize(
+            $0, base: base, keepingHTML: encoded == nil, with: context.workspace.html)
+      }
+      if let summary {
+        entry.summary = summary.text.nilIfEmpty
+        reportRemoved(summary.removed, label: label, node: node, context: context)
+        if encoded == nil, !summary.text.isEmpty || !summary.html.isEmpty {
+          entry.content = RichText(html: summary.html, text: summary.text)
+        }
       }
     }
-    if let encoded, !encoded.isEmpty {
-      entry.content = richText(
-        "html", encoded, base: base, label: label, node: node, context: context)
+    if let encoded {
+      let result = encoded.withText {
+        HTMLSanitizer.sanitize($0, base: base, with: context.workspace.html)
+      }
+      reportRemoved(result.removed, label: label, node: node, context: context)
+      if !result.text.isEmpty || !result.html.isEmpty {
+        entry.content = RichText(html: result.html, text: result.text)
+      }
     }
   }
 
@@ -249,10 +275,17 @@ enum EntryAdapter {
   }
 
   /// A text construct or RSS text reduced to plain text.
-  static func plainText(_ type: String, _ value: String, base: String?) -> String {
+  static func plainText(
+    _ type: String, _ value: String, base: String?, with parser: HTMLFragmentParser? = nil
+  ) -> String {
     switch type {
     case "html", "xhtml", "text/html":
-      return HTMLSanitizer.sanitize(value, base: base, keepingHTML: false).text
+      var value = value
+      return value.withUTF8 {
+        HTMLSanitizer.sanitize(
+          $0, base: base, keepingHTML: false, with: parser ?? HTMLFragmentParser()
+        ).text
+      }
     default:
       return HTMLSanitizer.collapseWhitespace(value)
     }
@@ -265,7 +298,10 @@ enum EntryAdapter {
     let result: HTMLSanitizer.Result
     switch type {
     case "html", "xhtml", "text/html", "application/xhtml+xml":
-      result = HTMLSanitizer.sanitize(value, base: base)
+      var value = value
+      result = value.withUTF8 {
+        HTMLSanitizer.sanitize($0, base: base, with: context.workspace.html)
+      }
     default:
       let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
       result = .init(

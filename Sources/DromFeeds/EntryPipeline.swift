@@ -10,10 +10,10 @@ import Foundation
 /// order, so the result is exactly the one-thread result. When the worker falls behind, the
 /// reading thread adapts queued entries itself, so the queue (and memory) stays bounded.
 final class EntryPipeline: @unchecked Sendable {
-  /// One entry's adaptation: run on whichever thread takes it, with that thread's tag cache.
+  /// One entry's adaptation: run on whichever thread takes it, with that thread's workspace.
   struct Job {
     let sequence: Int
-    let run: (LanguageTagCache) -> Outcome
+    let run: (AdapterWorkspace) -> Outcome
   }
 
   struct Outcome {
@@ -45,7 +45,7 @@ final class EntryPipeline: @unchecked Sendable {
   private var workerIsWaiting = false
   private var readerIsWaiting = false
 
-  private let readerTags = LanguageTagCache()
+  private let readerWorkspace = AdapterWorkspace()
 
   init() {
     let worker = Thread { [self] in work() }
@@ -56,7 +56,7 @@ final class EntryPipeline: @unchecked Sendable {
   }
 
   /// Queues one entry; returns the entries finished so far, in document order.
-  func submit(_ run: @escaping (LanguageTagCache) -> Outcome) -> [Outcome] {
+  func submit(_ run: @escaping (AdapterWorkspace) -> Outcome) -> [Outcome] {
     condition.lock()
     queue.append(Job(sequence: submitted, run: run))
     submitted += 1
@@ -116,7 +116,7 @@ final class EntryPipeline: @unchecked Sendable {
   private func runOneQueued() {
     let job = dequeue()
     condition.unlock()
-    let outcome = job.run(readerTags)
+    let outcome = job.run(readerWorkspace)
     condition.lock()
     finished[job.sequence] = (outcome, job)
   }
@@ -144,7 +144,7 @@ final class EntryPipeline: @unchecked Sendable {
   // MARK: - The worker thread
 
   private func work() {
-    let tags = LanguageTagCache()
+    let workspace = AdapterWorkspace()
     condition.lock()
     while true {
       while queueHead == queue.count && !closing {
@@ -155,7 +155,7 @@ final class EntryPipeline: @unchecked Sendable {
       if queueHead == queue.count { break }
       let job = dequeue()
       condition.unlock()
-      let outcome = job.run(tags)
+      let outcome = job.run(workspace)
       condition.lock()
       finished[job.sequence] = (outcome, job)
       if readerIsWaiting { condition.signal() }

@@ -233,8 +233,8 @@ final class FeedSplitter: XMLSplitSink {
     }
     let number = entryNumber
     let makeContext = context.snapshotForOneEntry()
-    pipeline.submit { languageTags in
-      let entryContext = makeContext(languageTags)
+    pipeline.submit { workspace in
+      let entryContext = makeContext(workspace)
       return EntryPipeline.Outcome(
         number: number, entry: make(number, entryContext), diagnostics: entryContext.diagnostics)
     }.forEach(deliver)

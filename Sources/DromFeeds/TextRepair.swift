@@ -2,9 +2,12 @@
 /// way: Windows-1252 bytes declared as ISO-8859-1, which arrive as C1 control characters
 /// (U+0080–U+009F) that no real text contains.
 enum TextRepair {
-  static func decode(_ bytes: [UInt8], diagnostics: DiagnosticCollector, line: Int) -> String {
-    let text = String(decoding: bytes, as: UTF8.self)
-    guard containsC1Control(bytes) else { return text }
+  /// The text with its C1 controls read as Windows-1252, or nil when it has none (nearly
+  /// always: the check is a byte scan).
+  static func repaired(
+    _ bytes: UnsafeBufferPointer<UInt8>, diagnostics: DiagnosticCollector, line: Int
+  ) -> String.UTF8View? {
+    guard containsC1Control(bytes) else { return nil }
     if !diagnostics.has("feed.charset-repaired") {
       diagnostics.add(
         .warning, "feed.charset-repaired", line: line,
@@ -12,7 +15,7 @@ enum TextRepair {
       )
     }
     var scalars = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
+    for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
       if (0x80...0x9F).contains(scalar.value),
         let mapped = windows1252[Int(scalar.value - 0x80)]
       {
@@ -21,20 +24,18 @@ enum TextRepair {
         scalars.append(scalar)
       }
     }
-    return String(scalars)
+    return String(scalars).utf8
   }
 
   /// True when the UTF-8 holds a C1 control, encoded as 0xC2 0x80…0x9F. (0xC2 never ends
   /// valid UTF-8 and is never a continuation byte, so a byte scan cannot misread a character.)
-  private static func containsC1Control(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBufferPointer { buffer in
-      var index = 0
-      while index + 1 < buffer.count {
-        if buffer[index] == 0xC2, (0x80...0x9F).contains(buffer[index + 1]) { return true }
-        index += 1
-      }
-      return false
+  private static func containsC1Control(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index + 1 < buffer.count {
+      if buffer[index] == 0xC2, (0x80...0x9F).contains(buffer[index + 1]) { return true }
+      index += 1
     }
+    return false
   }
 
   /// Windows-1252 0x80–0x9F; nil where the code page leaves a byte undefined.

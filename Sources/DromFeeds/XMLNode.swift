@@ -11,89 +11,219 @@ struct QName: Hashable, Sendable {
   }
 }
 
-/// One element of a feed, with its subtree: the unit the streaming parser hands over.
+/// One subtree of a feed (an entry, or a piece of feed metadata) in a few flat arrays: the unit
+/// the streaming parser hands over.
 ///
-/// Only small subtrees are ever built (one entry, or one piece of feed metadata), never the
-/// whole document, so memory stays flat however long the feed is.
-final class XMLNode {
+/// Only small subtrees are ever built, never the whole document, so memory stays flat however
+/// long the feed is. An entry's elements share one text buffer in document order, so the text of
+/// any element (its descendants' included) is one slice of it, turned into a `String` only when
+/// an adapter asks. A tree of objects, one per element and text, cost an entry dozens of
+/// allocations and most of the reader's time.
+final class XMLSubtree {
+  struct Element {
+    let name: QName
+    /// The effective `xml:lang` and `xml:base` here, inherited from the ancestors.
+    let lang: String?
+    let base: String?
+    let line: Int
+    let column: Int
+    /// The element's attributes: `attributes[attributeStart..<attributeEnd]`.
+    let attributeStart: Int
+    let attributeEnd: Int
+    /// All text inside, descendants' included: `text[textStart..<textEnd]`.
+    let textStart: Int
+    var textEnd: Int
+    var firstChild = -1
+    var lastChild = -1
+    var nextSibling = -1
+  }
+
+  /// Elements in document order; the root is element 0.
+  private(set) var elements: [Element] = []
+  /// Attributes in document order. `xml:lang` and `xml:base` are kept here too.
+  private(set) var attributes: [(name: QName, value: String)] = []
+  /// The text of every element, as UTF-8, in document order.
+  private(set) var text: [UInt8] = []
+
+  init() {
+    elements.reserveCapacity(24)
+    text.reserveCapacity(2048)
+  }
+
+  var root: XMLNode { XMLNode(tree: self, index: 0) }
+
+  // MARK: - Building (by the stream parser, in document order)
+
+  /// Opens an element under `parent` (-1 for the root); returns its index.
+  func open(
+    _ name: QName, attributes newAttributes: some Collection<(name: QName, value: String)>,
+    lang: String?, base: String?, line: Int, column: Int, parent: Int
+  ) -> Int {
+    let index = elements.count
+    let attributeStart = attributes.count
+    attributes.append(contentsOf: newAttributes)
+    elements.append(
+      Element(
+        name: name, lang: lang, base: base, line: line, column: column,
+        attributeStart: attributeStart, attributeEnd: attributes.count, textStart: text.count,
+        textEnd: text.count))
+    if parent >= 0 {
+      let previous = elements[parent].lastChild
+      if previous >= 0 {
+        elements[previous].nextSibling = index
+      } else {
+        elements[parent].firstChild = index
+      }
+      elements[parent].lastChild = index
+    }
+    return index
+  }
+
+  func close(_ index: Int) {
+    elements[index].textEnd = text.count
+  }
+
+  func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+    text.append(contentsOf: bytes)
+  }
+
+  var textCount: Int { text.count }
+
+  /// Replaces the text from `start` to the end (the run just read), for a repair.
+  func replaceText(from start: Int, with replacement: some Collection<UInt8>) {
+    text.replaceSubrange(start..., with: replacement)
+  }
+
+  func withText<Result>(
+    from start: Int, to end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+  ) -> Result {
+    text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+  }
+}
+
+/// One element of a subtree: a position in its `XMLSubtree`, cheap to copy.
+struct XMLNode {
   enum Child {
     case element(XMLNode)
     case text(String)
   }
 
-  let name: QName
-  /// Attributes in document order. `xml:lang` and `xml:base` are kept here too.
-  let attributes: [(name: QName, value: String)]
-  /// Text and elements in document order.
-  private(set) var children: [Child] = []
-  /// The element children alone, for lookups by name: scanning `children` for them copied
-  /// (and retained) every child on every lookup, and an entry's adapters make dozens.
-  private(set) var elements: [XMLNode] = []
-  /// The effective `xml:lang` and `xml:base` here, inherited from the ancestors.
-  let lang: String?
-  let base: String?
-  let line: Int
-  let column: Int
+  let tree: XMLSubtree
+  let index: Int
 
-  init(
-    name: QName, attributes: [(name: QName, value: String)], lang: String?, base: String?,
-    line: Int, column: Int
-  ) {
-    self.name = name
-    self.attributes = attributes
-    self.lang = lang
-    self.base = base
-    self.line = line
-    self.column = column
+  private var element: XMLSubtree.Element { tree.elements[index] }
+
+  var name: QName { tree.elements[index].name }
+  var lang: String? { tree.elements[index].lang }
+  var base: String? { tree.elements[index].base }
+  var line: Int { tree.elements[index].line }
+  var column: Int { tree.elements[index].column }
+
+  /// Attributes in document order. `xml:lang` and `xml:base` are kept here too.
+  var attributes: ArraySlice<(name: QName, value: String)> {
+    let element = element
+    return tree.attributes[element.attributeStart..<element.attributeEnd]
   }
 
   func attribute(_ local: String, namespace: String = "") -> String? {
-    attributes.first { $0.name.local == local && $0.name.namespace == namespace }?.value
+    let element = element
+    for index in element.attributeStart..<element.attributeEnd {
+      let attribute = tree.attributes[index]
+      if attribute.name.local == local && attribute.name.namespace == namespace {
+        return attribute.value
+      }
+    }
+    return nil
   }
 
-  func append(element: XMLNode) {
-    children.append(.element(element))
-    elements.append(element)
+  /// The element children, in document order.
+  var elements: [XMLNode] {
+    var children: [XMLNode] = []
+    var child = tree.elements[index].firstChild
+    while child >= 0 {
+      children.append(XMLNode(tree: tree, index: child))
+      child = tree.elements[child].nextSibling
+    }
+    return children
   }
 
-  func append(text: String) {
-    children.append(.text(text))
+  /// Text and elements in document order: the text between elements is the gap between their
+  /// slices of the subtree's text.
+  var children: [Child] {
+    var children: [Child] = []
+    var textFrom = tree.elements[index].textStart
+    var child = tree.elements[index].firstChild
+    while child >= 0 {
+      let element = tree.elements[child]
+      if element.textStart > textFrom {
+        children.append(.text(string(textFrom, element.textStart)))
+      }
+      children.append(.element(XMLNode(tree: tree, index: child)))
+      textFrom = element.textEnd
+      child = element.nextSibling
+    }
+    let end = tree.elements[index].textEnd
+    if end > textFrom { children.append(.text(string(textFrom, end))) }
+    return children
   }
 
   func all(_ namespace: String, _ local: String) -> [XMLNode] {
-    elements.filter { $0.name.local == local && $0.name.namespace == namespace }
+    var found: [XMLNode] = []
+    var child = tree.elements[index].firstChild
+    while child >= 0 {
+      let name = tree.elements[child].name
+      if name.local == local && name.namespace == namespace {
+        found.append(XMLNode(tree: tree, index: child))
+      }
+      child = tree.elements[child].nextSibling
+    }
+    return found
   }
 
   func first(_ namespace: String, _ local: String) -> XMLNode? {
-    elements.first { $0.name.local == local && $0.name.namespace == namespace }
+    var child = tree.elements[index].firstChild
+    while child >= 0 {
+      let name = tree.elements[child].name
+      if name.local == local && name.namespace == namespace {
+        return XMLNode(tree: tree, index: child)
+      }
+      child = tree.elements[child].nextSibling
+    }
+    return nil
   }
 
   /// All text inside, descendants included, in document order.
   var text: String {
-    if children.count == 1, case .text(let only) = children[0] { return only }
-    var out = ""
-    appendText(to: &out)
-    return out
+    let element = element
+    return string(element.textStart, element.textEnd)
   }
 
-  private func appendText(to out: inout String) {
-    for child in children {
-      switch child {
-      case .text(let text): out += text
-      case .element(let node): node.appendText(to: &out)
-      }
-    }
+  /// The UTF-8 of all text inside, for readers of bytes (the HTML sanitiser).
+  func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    let element = element
+    return tree.withText(from: element.textStart, to: element.textEnd, body)
   }
 
   /// The text with surrounding white space removed, or nil when that leaves nothing.
   var trimmedText: String? {
-    let value = TextScanning.trim(text)
-    return value.isEmpty ? nil : value
+    withText { bytes in
+      let trimmed = TextScanning.trimmed(bytes)
+      return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self)
+    }
+  }
+
+  /// True when the text is nothing but white space.
+  var isBlank: Bool {
+    withText { TextScanning.trimmed($0).isEmpty }
   }
 
   /// Trimmed text of the first child element with this name.
   func text(_ namespace: String, _ local: String) -> String? {
     first(namespace, local)?.trimmedText
+  }
+
+  private func string(_ start: Int, _ end: Int) -> String {
+    tree.withText(from: start, to: end) { String(decoding: $0, as: UTF8.self) }
   }
 
   /// Serialises the children as markup (for Atom `type="xhtml"` content), escaping text.

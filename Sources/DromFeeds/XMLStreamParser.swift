@@ -47,8 +47,13 @@ final class XMLStreamParser {
   private var frames: [Frame] = []
   private var langs: [String?] = []
   private var bases: [String?] = []
-  private var openNodes: [XMLNode] = []
-  private var pendingText: [UInt8] = []
+  /// The subtree being built, and its open elements (innermost last).
+  private var tree: XMLSubtree?
+  private var openElements: [Int] = []
+  /// Where the text read since the last tag starts in `tree`'s text.
+  private var textRunStart = 0
+  /// The attributes of the element being opened; kept to spare an allocation per element.
+  private var parsedAttributes: [(name: QName, value: String)] = []
   private var textRunBytes = 0
   private var names: [UnsafeRawPointer: String] = [:]
   private var warnedEntities: Set<String> = []
@@ -201,8 +206,7 @@ final class XMLStreamParser {
       return
     }
     let qname = QName(name(uri), name(local))
-    var parsed: [(name: QName, value: String)] = []
-    parsed.reserveCapacity(attributeCount)
+    parsedAttributes.removeAll(keepingCapacity: true)
     var lang = langs.last ?? nil
     var base = bases.last ?? nil
     if let attributes {
@@ -220,32 +224,36 @@ final class XMLStreamParser {
           if attributeName.local == "lang" { lang = value }
           if attributeName.local == "base" { base = URLResolver.resolve(value, against: base) }
         }
-        parsed.append((attributeName, value))
+        parsedAttributes.append((attributeName, value))
       }
     }
     langs.append(lang)
     bases.append(base)
     let (line, column) = (self.line, self.column)
 
-    if let parent = openNodes.last {
-      flushText(into: parent)
-      let node = XMLNode(
-        name: qname, attributes: parsed, lang: lang, base: base, line: line, column: column)
-      parent.append(element: node)
-      openNodes.append(node)
+    if let tree, let parent = openElements.last {
+      repairTextRun()
+      openElements.append(
+        tree.open(
+          qname, attributes: parsedAttributes, lang: lang, base: base, line: line,
+          column: column, parent: parent))
       frames.append(.subtree)
       return
     }
-    pendingText.removeAll(keepingCapacity: true)
-    switch sink?.decide(qname, attributes: parsed, depth: frames.count, line: line, column: column)
+    switch sink?.decide(
+      qname, attributes: parsedAttributes, depth: frames.count, line: line, column: column)
       ?? .skip
     {
     case .container:
       frames.append(.container(qname))
     case .subtree:
-      let node = XMLNode(
-        name: qname, attributes: parsed, lang: lang, base: base, line: line, column: column)
-      openNodes.append(node)
+      let tree = XMLSubtree()
+      self.tree = tree
+      openElements.append(
+        tree.open(
+          qname, attributes: parsedAttributes, lang: lang, base: base, line: line,
+          column: column, parent: -1))
+      textRunStart = 0
       frames.append(.subtree)
     case .skip:
       frames.append(.skip)
@@ -268,9 +276,13 @@ final class XMLStreamParser {
     case .subtree:
       langs.removeLast()
       bases.removeLast()
-      guard let node = openNodes.popLast() else { return }
-      flushText(into: node)
-      if openNodes.isEmpty { sink?.receive(node, depth: frames.count) }
+      guard let tree, let index = openElements.popLast() else { return }
+      repairTextRun()
+      tree.close(index)
+      if openElements.isEmpty {
+        self.tree = nil
+        sink?.receive(tree.root, depth: frames.count)
+      }
     }
   }
 
@@ -284,14 +296,19 @@ final class XMLStreamParser {
       )
       return
     }
-    guard !openNodes.isEmpty else { return }
-    pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    tree?.appendText(UnsafeBufferPointer(start: bytes, count: count))
   }
 
-  private func flushText(into node: XMLNode) {
-    guard !pendingText.isEmpty else { return }
-    node.append(text: TextRepair.decode(pendingText, diagnostics: diagnostics, line: line))
-    pendingText.removeAll(keepingCapacity: true)
+  /// Mends the text read since the last tag (see `TextRepair`), before a tag ends the run.
+  private func repairTextRun() {
+    guard let tree else { return }
+    let end = tree.textCount
+    defer { textRunStart = tree.textCount }
+    guard end > textRunStart else { return }
+    let repaired = tree.withText(from: textRunStart, to: end) {
+      TextRepair.repaired($0, diagnostics: diagnostics, line: line)
+    }
+    if let repaired { tree.replaceText(from: textRunStart, with: repaired) }
   }
 
   fileprivate func entityDeclared(_ entityName: String) {

@@ -25,20 +25,21 @@ struct RSSItem {
   var node: XMLNode
   var title: String?
   var link: String?
-  var description: String?
+  /// Raw (HTML) text elements are kept as nodes: the sanitiser reads their bytes directly.
+  var description: XMLNode?
   var author: String?
   var categories: [RSSCategory]
   var enclosures: [RSSEnclosure]
   var guid: RSSGuid?
   var pubDate: XMLNode?
-  var contentEncoded: String?
+  var contentEncoded: XMLNode?
   var dublinCore: DublinCore
 
   init(_ node: XMLNode) {
     self.node = node
     title = node.text("", "title")
     link = node.text("", "link")
-    description = node.first("", "description")?.text
+    description = node.first("", "description")
     author = node.text("", "author")
     categories = node.all("", "category").compactMap { category in
       category.trimmedText.map { RSSCategory(value: $0, domain: category.attribute("domain")) }
@@ -53,7 +54,7 @@ struct RSSItem {
       }
     }
     pubDate = node.first("", "pubDate")
-    contentEncoded = node.first(NS.content, "encoded")?.text
+    contentEncoded = node.first(NS.content, "encoded")
     dublinCore = DublinCore(node)
   }
 }
@@ -75,8 +76,8 @@ struct RDFItem {
   var about: String?
   var title: String?
   var link: String?
-  var description: String?
-  var contentEncoded: String?
+  var description: XMLNode?
+  var contentEncoded: XMLNode?
   var dublinCore: DublinCore
 
   init(_ node: XMLNode, namespace: String) {
@@ -84,8 +85,8 @@ struct RDFItem {
     about = node.attribute("about", namespace: NS.rdf)
     title = node.text(namespace, "title")
     link = node.text(namespace, "link")
-    description = node.first(namespace, "description")?.text
-    contentEncoded = node.first(NS.content, "encoded")?.text
+    description = node.first(namespace, "description")
+    contentEncoded = node.first(NS.content, "encoded")
     dublinCore = DublinCore(node)
   }
 }
