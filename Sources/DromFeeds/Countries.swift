@@ -1,3 +1,5 @@
+import Foundation
+
 /// ISO 3166-1 alpha-2 codes, plus XK (Kosovo) as Eurostat uses it and the exceptionally
 /// reserved EU, for laws and programmes of the Union as a whole.
 enum Countries {
@@ -12,4 +14,11 @@ enum Countries {
     SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
     TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK EU
     """.split(whereSeparator: \.isWhitespace).map(String.init))
+
+  /// The code trimmed and in capitals; the common two-letter case without Foundation.
+  static func normalisedCode(_ raw: String) -> String {
+    let utf8 = raw.utf8
+    if utf8.count == 2, utf8.allSatisfy({ $0 < 0x80 && $0 > 0x20 }) { return raw.uppercased() }
+    return raw.trimmingCharacters(in: .whitespaces).uppercased()
+  }
 }

@@ -355,7 +355,10 @@ enum EntryAdapter {
 
   /// RSS `author` is "email (Name)"; `dc:creator` is a name.
   static func author(from text: String) -> Author {
-    if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text.contains("@") {
+    let utf8 = text.utf8
+    if utf8.last == UInt8(ascii: ")"), let open = utf8.firstIndex(of: UInt8(ascii: "(")),
+      utf8.contains(UInt8(ascii: "@"))
+    {
       let email = text[..<open].trimmingCharacters(in: .whitespaces)
       let name = text[text.index(after: open)..<text.index(before: text.endIndex)]
       return Author(name: String(name), email: email)

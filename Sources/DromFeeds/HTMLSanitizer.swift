@@ -49,7 +49,7 @@ public enum HTMLSanitizer {
       html: writer.html.withUnsafeBufferPointer {
         String(decoding: TextScanning.trimmed($0), as: UTF8.self)
       },
-      text: writer.text.withUnsafeBufferPointer { TextScanning.collapseWhitespace(bytes: $0) },
+      text: String(decoding: writer.text, as: UTF8.self),
       removed: writer.removed)
   }
 
@@ -161,7 +161,10 @@ public enum HTMLSanitizer {
     private(set) var keepingHTML = true
     // UTF-8 buffers: building Strings piece by piece dominated the profile.
     private(set) var html: [UInt8] = []
+    /// The visible text, its white space collapsed as it arrives.
     private(set) var text: [UInt8] = []
+    /// A space is owed before the next text (white space, or a block's edge, was seen).
+    private var spacePending = false
     private(set) var removed: [String] = []
 
     /// One open element that was kept or unwrapped.
@@ -186,6 +189,7 @@ public enum HTMLSanitizer {
       self.keepingHTML = keepingHTML
       html.removeAll(keepingCapacity: true)
       text.removeAll(keepingCapacity: true)
+      spacePending = false
       removed.removeAll()
       open.removeAll(keepingCapacity: true)
       removedDepth = 0
@@ -196,11 +200,11 @@ public enum HTMLSanitizer {
       var handler = xmlSAXHandler()
       handler.initialized = 1
       handler.startElement = { userData, name, attributes in
-        Writer.from(userData).start(name, attributes)
+        Writer.with(userData) { $0.start(name, attributes) }
       }
-      handler.endElement = { userData, _ in Writer.from(userData).end() }
+      handler.endElement = { userData, _ in Writer.with(userData) { $0.end() } }
       handler.characters = { userData, bytes, count in
-        Writer.from(userData).characters(bytes, Int(count))
+        Writer.with(userData) { $0.characters(bytes, Int(count)) }
       }
       // Raw text (what `<script>` and `<style>` hold) arrives here; those are removed, and any
       // other is kept as escaped text.
@@ -215,8 +219,10 @@ public enum HTMLSanitizer {
       while !open.isEmpty { end() }
     }
 
-    private static func from(_ userData: UnsafeMutableRawPointer?) -> Writer {
-      Unmanaged<Writer>.fromOpaque(userData!).takeUnretainedValue()
+    /// The writer behind libxml2's user data, without a retain and release per event: the
+    /// parser holds it for as long as libxml2 runs.
+    private static func with(_ userData: UnsafeMutableRawPointer?, _ body: (Writer) -> Void) {
+      Unmanaged<Writer>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
     }
 
     func note(_ what: String) {
@@ -227,7 +233,12 @@ public enum HTMLSanitizer {
       guard removedDepth == 0, let bytes, count > 0 else { return }
       let buffer = UnsafeBufferPointer(start: bytes, count: count)
       if keepingHTML { HTMLEscaping.append(contiguous: buffer, to: &html) }
-      text.append(contentsOf: buffer)
+      TextScanning.appendCollapsingWhitespace(buffer, to: &text, spacePending: &spacePending)
+    }
+
+    /// Words on either side of a block's edge must not run together in the text.
+    private func separateBlock() {
+      if !text.isEmpty { spacePending = true }
     }
 
     private func append(_ string: String) {
@@ -255,14 +266,14 @@ public enum HTMLSanitizer {
         removedDepth = 1
         return
       case .unwrap:
-        if rule.isBlock { text.append(0x20) }
+        if rule.isBlock { separateBlock() }
         checkAttributes(attributes, allowed: [])
         open.append(Open(endTag: nil, isBlock: rule.isBlock))
         return
       case .keep(let keptName, let kept):
         (outputName, allowedAttributes) = (keptName, kept)
       }
-      if rule.isBlock { text.append(0x20) }
+      if rule.isBlock { separateBlock() }
       var kept = checkAttributes(attributes, allowed: allowedAttributes)
       if rule.isLink {
         if let index = kept.firstIndex(where: { $0.0 == "href" }) {
@@ -299,7 +310,7 @@ public enum HTMLSanitizer {
         append(endTag)
         html.append(UInt8(ascii: ">"))
       }
-      if element.isBlock { text.append(0x20) }
+      if element.isBlock { separateBlock() }
     }
 
     /// The attributes to keep; notes event handlers and styles that were removed. libxml2

@@ -5,10 +5,9 @@ import Foundation
 /// entry, whatever its format, and checks what each kind needs.
 enum ProfileAdapter {
   /// Returns nil when the entry must not be kept (a person without valid consent).
-  static func apply(to entry: Entry, node: XMLNode, label: EntryLabel, context: AdapterContext)
-    -> Entry?
-  {
-    var entry = entry
+  static func apply(
+    to entry: consuming Entry, node: XMLNode, label: EntryLabel, context: AdapterContext
+  ) -> Entry? {
     let dcterms = DCTermsElements(node)
     let drom = DromElements(node)
     entry.kind = kind(dcterms.types, label: label, node: node, context: context)
@@ -38,9 +37,9 @@ enum ProfileAdapter {
   }
 
   private static func checkKind(
-    _ entry: Entry, node: XMLNode, drom: DromElements, label: EntryLabel, context: AdapterContext
+    _ entry: consuming Entry, node: XMLNode, drom: DromElements, label: EntryLabel,
+    context: AdapterContext
   ) -> Entry? {
-    var entry = entry
     switch entry.kind {
     case .person:
       guard entry.contacts.contains(where: \.isPersonal) else {
@@ -126,12 +125,15 @@ enum ProfileAdapter {
   static func place(_ raw: RawSpatial, label: EntryLabel, context: AdapterContext) -> Place? {
     var place = Place(name: raw.name, nuts: raw.nuts, lau: raw.lau, localCode: raw.localCode)
     var country = raw.country
-    if country == nil, let name = raw.name, name.count == 2, name.allSatisfy(\.isUppercase) {
+    // A bare two-letter name in capitals is a country code.
+    if country == nil, let name = raw.name, name.utf8.count == 2,
+      name.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+    {
       country = name
       place.name = nil
     }
     if let country {
-      let code = country.trimmingCharacters(in: .whitespaces).uppercased()
+      let code = Countries.normalisedCode(country)
       if Countries.iso3166Alpha2.contains(code) {
         place.country = code
       } else {

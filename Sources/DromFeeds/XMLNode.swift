@@ -111,8 +111,6 @@ struct XMLNode {
   let tree: XMLSubtree
   let index: Int
 
-  private var element: XMLSubtree.Element { tree.elements[index] }
-
   var name: QName { tree.elements[index].name }
   var lang: String? { tree.elements[index].lang }
   var base: String? { tree.elements[index].base }
@@ -121,19 +119,19 @@ struct XMLNode {
 
   /// Attributes in document order. `xml:lang` and `xml:base` are kept here too.
   var attributes: ArraySlice<(name: QName, value: String)> {
-    let element = element
-    return tree.attributes[element.attributeStart..<element.attributeEnd]
+    tree.attributes[tree.elements[index].attributeStart..<tree.elements[index].attributeEnd]
   }
 
   func attribute(_ local: String, namespace: String = "") -> String? {
-    let element = element
-    for index in element.attributeStart..<element.attributeEnd {
-      let attribute = tree.attributes[index]
-      if attribute.name.local == local && attribute.name.namespace == namespace {
-        return attribute.value
+    let (start, end) = (tree.elements[index].attributeStart, tree.elements[index].attributeEnd)
+    guard start < end else { return nil }
+    return tree.attributes.withUnsafeBufferPointer { attributes in
+      for index in start..<end
+      where attributes[index].name.local == local && attributes[index].name.namespace == namespace {
+        return attributes[index].value
       }
+      return nil
     }
-    return nil
   }
 
   /// The element children, in document order.
@@ -169,39 +167,46 @@ struct XMLNode {
 
   func all(_ namespace: String, _ local: String) -> [XMLNode] {
     var found: [XMLNode] = []
-    var child = tree.elements[index].firstChild
-    while child >= 0 {
-      let name = tree.elements[child].name
-      if name.local == local && name.namespace == namespace {
-        found.append(XMLNode(tree: tree, index: child))
-      }
-      child = tree.elements[child].nextSibling
+    forEachChild(named: namespace, local) {
+      found.append($0)
+      return true
     }
     return found
   }
 
   func first(_ namespace: String, _ local: String) -> XMLNode? {
-    var child = tree.elements[index].firstChild
-    while child >= 0 {
-      let name = tree.elements[child].name
-      if name.local == local && name.namespace == namespace {
-        return XMLNode(tree: tree, index: child)
-      }
-      child = tree.elements[child].nextSibling
+    var found: XMLNode?
+    forEachChild(named: namespace, local) {
+      found = $0
+      return false
     }
-    return nil
+    return found
+  }
+
+  /// Calls `body` with each child element of this name until it returns false. The names are
+  /// compared in place: copying an element out of the array retains every string it holds.
+  private func forEachChild(
+    named namespace: String, _ local: String, _ body: (XMLNode) -> Bool
+  ) {
+    tree.elements.withUnsafeBufferPointer { elements in
+      var child = elements[index].firstChild
+      while child >= 0 {
+        if elements[child].name.local == local && elements[child].name.namespace == namespace {
+          guard body(XMLNode(tree: tree, index: child)) else { return }
+        }
+        child = elements[child].nextSibling
+      }
+    }
   }
 
   /// All text inside, descendants included, in document order.
   var text: String {
-    let element = element
-    return string(element.textStart, element.textEnd)
+    string(tree.elements[index].textStart, tree.elements[index].textEnd)
   }
 
   /// The UTF-8 of all text inside, for readers of bytes (the HTML sanitiser).
   func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-    let element = element
-    return tree.withText(from: element.textStart, to: element.textEnd, body)
+    tree.withText(from: tree.elements[index].textStart, to: tree.elements[index].textEnd, body)
   }
 
   /// The text with surrounding white space removed, or nil when that leaves nothing.

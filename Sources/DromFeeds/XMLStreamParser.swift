@@ -52,6 +52,9 @@ final class XMLStreamParser {
   private var openElements: [Int] = []
   /// Where the text read since the last tag starts in `tree`'s text.
   private var textRunStart = 0
+  /// True once the run holds a 0xC2 byte, the lead byte of every C1 control: only then can it
+  /// need `TextRepair`.
+  private var textRunMayNeedRepair = false
   /// The attributes of the element being opened; kept to spare an allocation per element.
   private var parsedAttributes: [(name: QName, value: String)] = []
   private var textRunBytes = 0
@@ -296,15 +299,20 @@ final class XMLStreamParser {
       )
       return
     }
-    tree?.appendText(UnsafeBufferPointer(start: bytes, count: count))
+    guard let tree else { return }
+    if !textRunMayNeedRepair, memchr(bytes, 0xC2, count) != nil { textRunMayNeedRepair = true }
+    tree.appendText(UnsafeBufferPointer(start: bytes, count: count))
   }
 
   /// Mends the text read since the last tag (see `TextRepair`), before a tag ends the run.
   private func repairTextRun() {
     guard let tree else { return }
+    defer {
+      textRunStart = tree.textCount
+      textRunMayNeedRepair = false
+    }
+    guard textRunMayNeedRepair else { return }
     let end = tree.textCount
-    defer { textRunStart = tree.textCount }
-    guard end > textRunStart else { return }
     let repaired = tree.withText(from: textRunStart, to: end) {
       TextRepair.repaired($0, diagnostics: diagnostics, line: line)
     }
@@ -343,20 +351,30 @@ final class XMLStreamParser {
     Unmanaged<XMLStreamParser>.fromOpaque(userData!).takeUnretainedValue()
   }
 
+  /// The same for the frequent events, without a retain and release each: the parser owns the
+  /// context, so it outlives every call libxml2 makes.
+  private static func with(
+    _ userData: UnsafeMutableRawPointer?, _ body: (XMLStreamParser) -> Void
+  ) {
+    Unmanaged<XMLStreamParser>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
+  }
+
   private func installHandlers() {
     handler.initialized = XML_SAX2_MAGIC
     handler.startElementNs = { userData, local, _, uri, _, _, attributeCount, _, attributes in
-      XMLStreamParser.parser(userData).startElement(
-        local: local, uri: uri, attributeCount: Int(attributeCount), attributes: attributes)
+      XMLStreamParser.with(userData) {
+        $0.startElement(
+          local: local, uri: uri, attributeCount: Int(attributeCount), attributes: attributes)
+      }
     }
     handler.endElementNs = { userData, _, _, _ in
-      XMLStreamParser.parser(userData).endElement()
+      XMLStreamParser.with(userData) { $0.endElement() }
     }
     handler.characters = { userData, bytes, count in
-      XMLStreamParser.parser(userData).characters(bytes, count: Int(count))
+      XMLStreamParser.with(userData) { $0.characters(bytes, count: Int(count)) }
     }
     handler.cdataBlock = { userData, bytes, count in
-      XMLStreamParser.parser(userData).characters(bytes, count: Int(count))
+      XMLStreamParser.with(userData) { $0.characters(bytes, count: Int(count)) }
     }
     handler.entityDecl = { userData, entityName, _, _, _, _ in
       XMLStreamParser.parser(userData).entityDeclared(
