@@ -44,6 +44,8 @@ let package = Package(
     ),
     // Debian's libstemmer (Snowball).
     .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+    // Debian's mimalloc, the drom executable's memory allocator (docs/performance.md).
+    .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
     .target(name: "DromModel", swiftSettings: strictness),
     .target(name: "DromText", dependencies: ["CStemmer"], swiftSettings: strictness),
     .target(
@@ -101,6 +103,7 @@ let package = Package(
       name: "drom",
       dependencies: [
         "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
+        "CMimalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

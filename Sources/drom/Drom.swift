@@ -15,5 +15,5 @@ struct Drom: AsyncParsableCommand {
 }
 
 enum DromVersion {
-  static let current = "0.1.0"
+  static let current = "0.1.0 (\(Allocator.name))"
 }
