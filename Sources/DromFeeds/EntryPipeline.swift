@@ -67,18 +67,19 @@ final class EntryPipeline: @unchecked Sendable {
     while queue.count - queueHead > Self.maxQueued {
       runOneQueued()
     }
-    var ready = takeReady()
+    var ready = Ready()
+    takeReady(into: &ready)
     // Entries adapted here wait for the one the worker holds before they can be delivered; a
     // worker stuck on a huge entry must not let them pile up without bound.
     while submitted - delivered > Self.maxInFlight {
       readerIsWaiting = true
       condition.wait()
       readerIsWaiting = false
-      ready += takeReady()
+      takeReady(into: &ready)
     }
     condition.unlock()
     // The subtrees are released here, outside the lock (on the thread that allocated them).
-    return ready.map(\.outcome)
+    return ready.outcomes
   }
 
   /// Adapts what is left, waits for the worker, stops it; returns the remaining entries.
@@ -86,17 +87,18 @@ final class EntryPipeline: @unchecked Sendable {
     condition.lock()
     condition.signal()
     while queueHead < queue.count { runOneQueued() }
-    var ready = takeReady()
+    var ready = Ready()
+    takeReady(into: &ready)
     while delivered < submitted {
       readerIsWaiting = true
       condition.wait()
       readerIsWaiting = false
-      ready += takeReady()
+      takeReady(into: &ready)
     }
     closing = true
     condition.broadcast()
     condition.unlock()
-    return ready.map(\.outcome)
+    return ready.outcomes
   }
 
   /// Lets the worker end, for a reader dropped before its finish: what is queued is dropped.
@@ -132,13 +134,18 @@ final class EntryPipeline: @unchecked Sendable {
     return job
   }
 
-  private func takeReady() -> [(outcome: Outcome, job: Job)] {
-    var ready: [(outcome: Outcome, job: Job)] = []
-    while let done = finished.removeValue(forKey: delivered) {
-      ready.append(done)
+  /// Finished entries in document order, and their jobs, to be released by the caller.
+  private struct Ready {
+    var outcomes: [Outcome] = []
+    var jobs: [Job] = []
+  }
+
+  private func takeReady(into ready: inout Ready) {
+    while case (let outcome, let job)? = finished.removeValue(forKey: delivered) {
+      ready.outcomes.append(outcome)
+      ready.jobs.append(job)
       delivered += 1
     }
-    return ready
   }
 
   // MARK: - The worker thread

@@ -211,7 +211,7 @@ final class FeedSplitter: XMLSplitSink {
 
   func finish(documentStopped: Bool) {
     if let pipeline {
-      pipeline.finish().forEach(deliver)
+      deliver(pipeline.finish())
       self.pipeline = nil
     }
     guard !rejected, !documentStopped, format != nil, head.title == nil else { return }
@@ -233,19 +233,26 @@ final class FeedSplitter: XMLSplitSink {
     }
     let number = entryNumber
     let makeContext = context.snapshotForOneEntry()
-    pipeline.submit { workspace in
-      let entryContext = makeContext(workspace)
-      return EntryPipeline.Outcome(
-        number: number, entry: make(number, entryContext), diagnostics: entryContext.diagnostics)
-    }.forEach(deliver)
+    deliver(
+      pipeline.submit { workspace in
+        let entryContext = makeContext(workspace)
+        return EntryPipeline.Outcome(
+          number: number, entry: make(number, entryContext),
+          diagnostics: entryContext.diagnostics)
+      })
   }
 
-  private func deliver(_ outcome: EntryPipeline.Outcome) {
-    context.diagnostics.replay(outcome.diagnostics)
-    accept(outcome.entry, number: outcome.number)
+  /// Hands on finished entries in order, moving each out of the array: an entry is large, and
+  /// copying one retains every string it holds.
+  private func deliver(_ outcomes: consuming [EntryPipeline.Outcome]) {
+    outcomes.reverse()
+    while let outcome = outcomes.popLast() {
+      context.diagnostics.replay(outcome.diagnostics)
+      accept(outcome.entry, number: outcome.number)
+    }
   }
 
-  private func accept(_ entry: Entry?, number: Int) {
+  private func accept(_ entry: consuming Entry?, number: Int) {
     guard let entry else { return }
     guard seenIDs.insert(entry.id).inserted else {
       context.diagnostics.add(

@@ -39,17 +39,18 @@ public enum HTMLSanitizer {
       let text = TextScanning.collapseWhitespace(bytes: bytes)
       return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
     }
-    guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+    guard let start = bytes.baseAddress,
+      memchr(start, Int32(UInt8(ascii: "<")), bytes.count) != nil
+        || memchr(start, Int32(UInt8(ascii: "&")), bytes.count) != nil
+    else {
       return plainText()
     }
     guard let writer = parser.parse(bytes, base: base, keepingHTML: keepingHTML) else {
       return plainText()
     }
     return Result(
-      html: writer.html.withUnsafeBufferPointer {
-        String(decoding: TextScanning.trimmed($0), as: UTF8.self)
-      },
-      text: String(decoding: writer.text, as: UTF8.self),
+      html: String(decoding: TextScanning.trimmed(writer.html.bytes), as: UTF8.self),
+      text: String(decoding: writer.text.bytes, as: UTF8.self),
       removed: writer.removed)
   }
 
@@ -160,9 +161,9 @@ public enum HTMLSanitizer {
     private(set) var base: String?
     private(set) var keepingHTML = true
     // UTF-8 buffers: building Strings piece by piece dominated the profile.
-    private(set) var html: [UInt8] = []
+    private(set) var html = ByteBuffer(capacity: 2048)
     /// The visible text, its white space collapsed as it arrives.
-    private(set) var text: [UInt8] = []
+    private(set) var text = ByteBuffer(capacity: 2048)
     /// A space is owed before the next text (white space, or a block's edge, was seen).
     private var spacePending = false
     private(set) var removed: [String] = []
@@ -178,17 +179,12 @@ public enum HTMLSanitizer {
     /// Elements open inside a removed element (itself included): their content is dropped.
     private var removedDepth = 0
 
-    init() {
-      html.reserveCapacity(1024)
-      text.reserveCapacity(1024)
-    }
-
     /// Empties the buffers (keeping their capacity) for the next fragment.
     func reset(base: String?, keepingHTML: Bool) {
       self.base = base
       self.keepingHTML = keepingHTML
-      html.removeAll(keepingCapacity: true)
-      text.removeAll(keepingCapacity: true)
+      html.removeAll()
+      text.removeAll()
       spacePending = false
       removed.removeAll()
       open.removeAll(keepingCapacity: true)
@@ -232,8 +228,8 @@ public enum HTMLSanitizer {
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int) {
       guard removedDepth == 0, let bytes, count > 0 else { return }
       let buffer = UnsafeBufferPointer(start: bytes, count: count)
-      if keepingHTML { HTMLEscaping.append(contiguous: buffer, to: &html) }
-      TextScanning.appendCollapsingWhitespace(buffer, to: &text, spacePending: &spacePending)
+      if keepingHTML { html.appendEscapingHTML(buffer) }
+      text.appendCollapsingWhitespace(buffer, spacePending: &spacePending)
     }
 
     /// Words on either side of a block's edge must not run together in the text.
@@ -242,7 +238,7 @@ public enum HTMLSanitizer {
     }
 
     private func append(_ string: String) {
-      html.append(contentsOf: string.utf8)
+      html.append(string)
     }
 
     private func start(
@@ -292,8 +288,9 @@ public enum HTMLSanitizer {
       for (attributeName, value) in kept {
         html.append(0x20)
         append(attributeName)
-        html.append(contentsOf: "=\"".utf8)
-        HTMLEscaping.append(value.utf8, to: &html)
+        html.append("=\"")
+        var value = value
+        value.withUTF8 { html.appendEscapingHTML($0) }
         html.append(UInt8(ascii: "\""))
       }
       html.append(UInt8(ascii: ">"))
@@ -306,7 +303,7 @@ public enum HTMLSanitizer {
       }
       guard let element = open.popLast() else { return }
       if keepingHTML, let endTag = element.endTag {
-        html.append(contentsOf: "</".utf8)
+        html.append("</")
         append(endTag)
         html.append(UInt8(ascii: ">"))
       }

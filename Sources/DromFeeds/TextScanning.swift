@@ -43,40 +43,6 @@ enum TextScanning {
     }
   }
 
-  /// Appends UTF-8 text to `out` with white space collapsed as `collapseWhitespace` does, for
-  /// text that arrives in pieces: a space is written only once more text follows it, so none
-  /// ends up at either end. A no-break space must not be split between two pieces.
-  static func appendCollapsingWhitespace(
-    _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], spacePending: inout Bool
-  ) {
-    let count = bytes.count
-    var index = 0
-    while index < count {
-      var end = index
-      while end < count {
-        let byte = bytes[end]
-        if byte > 0x20 && byte != 0xC2 {
-          end += 1
-        } else if isSpace(at: end, in: bytes) {
-          break
-        } else {
-          end += 1
-        }
-      }
-      if end > index {
-        if spacePending {
-          out.append(0x20)
-          spacePending = false
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
-        index = end
-      } else {
-        spacePending = !out.isEmpty
-        index += bytes[index] == 0xC2 ? 2 : 1
-      }
-    }
-  }
-
   /// An ASCII white-space byte, or the first byte of a no-break space (U+00A0, C2 A0).
   @inline(__always)
   private static func isSpace(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -45,8 +45,10 @@ final class XMLStreamParser {
   private var handler = xmlSAXHandler()
   private var receivedBytes = 0
   private var frames: [Frame] = []
-  private var langs: [String?] = []
-  private var bases: [String?] = []
+  /// The `xml:lang` and `xml:base` in effect, each with the depth of the element that set it:
+  /// kept only where they change, since nearly no element sets either.
+  private var langs: [(depth: Int, value: String?)] = []
+  private var bases: [(depth: Int, value: String?)] = []
   /// The subtree being built, and its open elements (innermost last).
   private var tree: XMLSubtree?
   private var openElements: [Int] = []
@@ -58,6 +60,10 @@ final class XMLStreamParser {
   /// The attributes of the element being opened; kept to spare an allocation per element.
   private var parsedAttributes: [(name: QName, value: String)] = []
   private var textRunBytes = 0
+  /// Names as strings, by libxml2's interned pointer: a direct-mapped cache in front of a
+  /// dictionary, since a feed uses a few dozen names over and over.
+  private var recentNames = [(pointer: UnsafeRawPointer?, name: String)](
+    repeating: (nil, ""), count: 256)
   private var names: [UnsafeRawPointer: String] = [:]
   private var warnedEntities: Set<String> = []
   var stopped = false
@@ -177,9 +183,17 @@ final class XMLStreamParser {
   private func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
     guard let pointer else { return "" }
     let key = UnsafeRawPointer(pointer)
-    if let known = names[key] { return known }
-    let value = String(cString: pointer)
-    names[key] = value
+    // libxml2 interns names in its dictionary: one pointer, one name, for the whole document.
+    let slot = (Int(bitPattern: key) >> 4) & (recentNames.count - 1)
+    if recentNames[slot].pointer == key { return recentNames[slot].name }
+    let value: String
+    if let known = names[key] {
+      value = known
+    } else {
+      value = String(cString: pointer)
+      names[key] = value
+    }
+    recentNames[slot] = (key, value)
     return value
   }
 
@@ -210,8 +224,10 @@ final class XMLStreamParser {
     }
     let qname = QName(name(uri), name(local))
     parsedAttributes.removeAll(keepingCapacity: true)
-    var lang = langs.last ?? nil
-    var base = bases.last ?? nil
+    var lang = langs.last?.value
+    var base = bases.last?.value
+    var setsLang = false
+    var setsBase = false
     if let attributes {
       for index in 0..<attributeCount {
         let field = attributes + index * 5
@@ -224,14 +240,20 @@ final class XMLStreamParser {
           value = value.replacingOccurrences(of: "&#38;", with: "&")
         }
         if attributeName.namespace == NS.xml {
-          if attributeName.local == "lang" { lang = value }
-          if attributeName.local == "base" { base = URLResolver.resolve(value, against: base) }
+          if attributeName.local == "lang" {
+            lang = value
+            setsLang = true
+          }
+          if attributeName.local == "base" {
+            base = URLResolver.resolve(value, against: base)
+            setsBase = true
+          }
         }
         parsedAttributes.append((attributeName, value))
       }
     }
-    langs.append(lang)
-    bases.append(base)
+    if setsLang { langs.append((frames.count, lang)) }
+    if setsBase { bases.append((frames.count, base)) }
     let (line, column) = (self.line, self.column)
 
     if let tree, let parent = openElements.last {
@@ -273,12 +295,10 @@ final class XMLStreamParser {
     case .skip:
       return
     case .container(let qname):
-      langs.removeLast()
-      bases.removeLast()
+      leaveScopes()
       sink?.close(container: qname, depth: frames.count)
     case .subtree:
-      langs.removeLast()
-      bases.removeLast()
+      leaveScopes()
       guard let tree, let index = openElements.popLast() else { return }
       repairTextRun()
       tree.close(index)
@@ -287,6 +307,12 @@ final class XMLStreamParser {
         sink?.receive(tree.root, depth: frames.count)
       }
     }
+  }
+
+  /// Drops the `xml:lang` and `xml:base` set by the element that just ended.
+  private func leaveScopes() {
+    if langs.last?.depth == frames.count { langs.removeLast() }
+    if bases.last?.depth == frames.count { bases.removeLast() }
   }
 
   fileprivate func characters(_ bytes: UnsafePointer<xmlChar>?, count: Int) {

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A growable UTF-8 buffer for the sanitiser's per-byte loops.
+///
+/// Bytes are written straight to memory after one capacity check per piece of text; a
+/// `[UInt8]` checks uniqueness and capacity on every append, which cost more than the
+/// escaping and white-space work itself (one append per word). Owned by one object, never
+/// copied.
+struct ByteBuffer: ~Copyable {
+  private var start: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private(set) var count = 0
+
+  init(capacity: Int) {
+    self.capacity = max(capacity, 16)
+    start = .allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    start.deallocate()
+  }
+
+  var isEmpty: Bool { count == 0 }
+
+  var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
+
+  mutating func removeAll() {
+    count = 0
+  }
+
+  /// Makes room for `extra` more bytes.
+  mutating func reserve(_ extra: Int) {
+    guard count + extra > capacity else { return }
+    let newCapacity = max(capacity * 2, count + extra)
+    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    grown.update(from: start, count: count)
+    start.deallocate()
+    start = grown
+    capacity = newCapacity
+  }
+
+  mutating func append(_ byte: UInt8) {
+    reserve(1)
+    start[count] = byte
+    count += 1
+  }
+
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+    reserve(bytes.count)
+    (start + count).update(from: source, count: bytes.count)
+    count += bytes.count
+  }
+
+  mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { append($0) }
+  }
+
+  /// Appends text escaped for HTML content and quoted attribute values (see `HTMLEscaping`).
+  mutating func appendEscapingHTML(_ bytes: UnsafeBufferPointer<UInt8>) {
+    // "&quot;" is the longest replacement: six bytes for one.
+    reserve(bytes.count * 6)
+    var out = start + count
+    for byte in bytes {
+      // Every character to escape is below 0x3F: one comparison passes over letters.
+      if byte >= 0x3F || !HTMLEscaping.needsEscape(byte) {
+        out.pointee = byte
+        out += 1
+        continue
+      }
+      let entity: StaticString
+      switch byte {
+      case 0x26: entity = "&amp;"
+      case 0x3C: entity = "&lt;"
+      case 0x3E: entity = "&gt;"
+      case 0x22: entity = "&quot;"
+      default: entity = "&#39;"
+      }
+      out.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
+      out += entity.utf8CodeUnitCount
+    }
+    count = out - start
+  }
+
+  /// Appends text with white space collapsed as `TextScanning.collapseWhitespace` does, for
+  /// text that arrives in pieces: a space is written only once more text follows it, so none
+  /// ends up at either end. A no-break space must not be split between two pieces (libxml2
+  /// never splits a character).
+  mutating func appendCollapsingWhitespace(
+    _ bytes: UnsafeBufferPointer<UInt8>, spacePending: inout Bool
+  ) {
+    reserve(bytes.count + 1)
+    var out = start + count
+    var index = 0
+    let end = bytes.count
+    while index < end {
+      let byte = bytes[index]
+      let isSpace =
+        byte <= 0x20
+        ? (byte == 0x20 || (0x09...0x0D).contains(byte))
+        : (byte == 0xC2 && index + 1 < end && bytes[index + 1] == 0xA0)
+      if isSpace {
+        spacePending = out != start
+        index += byte == 0xC2 ? 2 : 1
+        continue
+      }
+      if spacePending {
+        out.pointee = 0x20
+        out += 1
+        spacePending = false
+      }
+      out.pointee = byte
+      out += 1
+      index += 1
+    }
+    count = out - start
+  }
+}
