@@ -30,12 +30,12 @@ final class AdapterContext {
   /// What adapting one entry elsewhere needs: the feed's context as it stands now, with a
   /// collector of its own whose diagnostics are replayed into this one in document order.
   func snapshotForOneEntry() -> (AdapterWorkspace) -> AdapterContext {
-    let (file, options) = (diagnostics.file, options)
+    let (file, options, saturated) = (diagnostics.file, options, diagnostics.saturatedCodes)
     let (feedLanguage, feedAuthors, linkBase) = (feedLanguage, feedAuthors, linkBase)
     return { workspace in
       let copy = AdapterContext(
-        diagnostics: DiagnosticCollector(file: file, keepingAll: true), options: options,
-        workspace: workspace)
+        diagnostics: DiagnosticCollector(file: file, keepingAll: true, saturated: saturated),
+        options: options, workspace: workspace)
       copy.feedLanguage = feedLanguage
       copy.feedAuthors = feedAuthors
       copy.linkBase = linkBase

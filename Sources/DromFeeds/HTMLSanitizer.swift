@@ -338,7 +338,9 @@ public enum HTMLSanitizer {
     /// An absolute link with a safe scheme, or nil. Browsers ignore tabs, new lines and leading
     /// control characters in a scheme (`java&#9;script:`), so the check does too.
     private func safeLink(_ raw: String) -> String? {
-      let cleaned = String(decoding: raw.utf8.filter { $0 > 0x20 && $0 != 0x7F }, as: UTF8.self)
+      let isClean = raw.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
+      let cleaned =
+        isClean ? raw : String(decoding: raw.utf8.filter { $0 > 0x20 && $0 != 0x7F }, as: UTF8.self)
       guard !cleaned.isEmpty else { return nil }
       if let scheme = URLResolver.scheme(of: cleaned) {
         guard HTMLSanitizer.safeSchemes.contains(scheme) else {

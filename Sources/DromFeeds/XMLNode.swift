@@ -183,6 +183,18 @@ struct XMLNode {
     return found
   }
 
+  /// Calls `body` with each child element and its name, in document order: one pass for the
+  /// raw types that read many children (an RSS item, the profile's elements).
+  func forEachElement(_ body: (_ child: XMLNode, _ name: borrowing QName) -> Void) {
+    tree.elements.withUnsafeBufferPointer { elements in
+      var child = elements[index].firstChild
+      while child >= 0 {
+        body(XMLNode(tree: tree, index: child), elements[child].name)
+        child = elements[child].nextSibling
+      }
+    }
+  }
+
   /// Calls `body` with each child element of this name until it returns false. The names are
   /// compared in place: copying an element out of the array retains every string it holds.
   private func forEachChild(

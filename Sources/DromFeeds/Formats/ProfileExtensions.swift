@@ -37,17 +37,49 @@ struct DCTermsElements {
   var temporal: XMLNode?
 
   init(_ node: XMLNode) {
-    types = node.all(NS.dcterms, "type").compactMap(\.trimmedText)
-    audiences = node.all(NS.dcterms, "audience").compactMap(\.trimmedText)
-    spatial = node.all(NS.dcterms, "spatial").map(RawSpatial.init)
-    languages = node.all(NS.dcterms, "language")
-    identifiers = node.all(NS.dcterms, "identifier").compactMap(\.trimmedText)
-    license = node.text(NS.dcterms, "license")
-    rights = node.text(NS.dcterms, "rights")
-    source = node.text(NS.dcterms, "source")
-    isPartOf = node.text(NS.dcterms, "isPartOf")
-    isVersionOf = node.text(NS.dcterms, "isVersionOf")
-    temporal = node.first(NS.dcterms, "temporal")
+    var types: [String] = []
+    var audiences: [String] = []
+    var spatial: [RawSpatial] = []
+    var languages: [XMLNode] = []
+    var identifiers: [String] = []
+    var license: XMLNode?
+    var rights: XMLNode?
+    var source: XMLNode?
+    var isPartOf: XMLNode?
+    var isVersionOf: XMLNode?
+    var temporal: XMLNode?
+    func keepFirst(_ slot: inout XMLNode?, _ child: XMLNode) {
+      if slot == nil { slot = child }
+    }
+    // One pass over the entry's children; the first of each single element counts.
+    node.forEachElement { child, name in
+      guard name.namespace == NS.dcterms else { return }
+      switch name.local {
+      case "type": if let text = child.trimmedText { types.append(text) }
+      case "audience": if let text = child.trimmedText { audiences.append(text) }
+      case "spatial": spatial.append(RawSpatial(child))
+      case "language": languages.append(child)
+      case "identifier": if let text = child.trimmedText { identifiers.append(text) }
+      case "license": keepFirst(&license, child)
+      case "rights": keepFirst(&rights, child)
+      case "source": keepFirst(&source, child)
+      case "isPartOf": keepFirst(&isPartOf, child)
+      case "isVersionOf": keepFirst(&isVersionOf, child)
+      case "temporal": keepFirst(&temporal, child)
+      default: break
+      }
+    }
+    self.types = types
+    self.audiences = audiences
+    self.spatial = spatial
+    self.languages = languages
+    self.identifiers = identifiers
+    self.license = license?.trimmedText
+    self.rights = rights?.trimmedText
+    self.source = source?.trimmedText
+    self.isPartOf = isPartOf?.trimmedText
+    self.isVersionOf = isVersionOf?.trimmedText
+    self.temporal = temporal
   }
 }
 
@@ -109,18 +141,35 @@ struct DromElements {
   var jurisdiction: XMLNode?
 
   init(_ node: XMLNode) {
-    outcomes = node.all(NS.drom, "outcome").compactMap(\.trimmedText)
-    evidence = node.all(NS.drom, "evidence").compactMap { evidence in
-      let text = evidence.trimmedText
-      let href = evidence.attribute("href")
-      switch (text, href) {
-      case (let text?, let href?): return "\(text) (\(href))"
-      case (let text?, nil): return text
-      case (nil, let href?): return href
-      case (nil, nil): return nil
+    var outcomes: [String] = []
+    var evidence: [String] = []
+    var funding: [String] = []
+    var jurisdiction: XMLNode?
+    node.forEachElement { child, name in
+      guard name.namespace == NS.drom else { return }
+      switch name.local {
+      case "outcome": if let text = child.trimmedText { outcomes.append(text) }
+      case "evidence": if let text = Self.evidence(child) { evidence.append(text) }
+      case "funding": if let text = child.trimmedText { funding.append(text) }
+      case "jurisdiction": if jurisdiction == nil { jurisdiction = child }
+      default: break
       }
     }
-    funding = node.all(NS.drom, "funding").compactMap(\.trimmedText)
-    jurisdiction = node.first(NS.drom, "jurisdiction")
+    self.outcomes = outcomes
+    self.evidence = evidence
+    self.funding = funding
+    self.jurisdiction = jurisdiction
+  }
+
+  /// "text (href)", or whichever of the two is there.
+  private static func evidence(_ node: XMLNode) -> String? {
+    let text = node.trimmedText
+    let href = node.attribute("href")
+    switch (text, href) {
+    case (let text?, let href?): return "\(text) (\(href))"
+    case (let text?, nil): return text
+    case (nil, let href?): return href
+    case (nil, nil): return nil
+    }
   }
 }

@@ -37,25 +37,60 @@ struct RSSItem {
 
   init(_ node: XMLNode) {
     self.node = node
-    title = node.text("", "title")
-    link = node.text("", "link")
-    description = node.first("", "description")
-    author = node.text("", "author")
-    categories = node.all("", "category").compactMap { category in
-      category.trimmedText.map { RSSCategory(value: $0, domain: category.attribute("domain")) }
+    // One pass over the item's children; the first of each single element counts.
+    var titleNode: XMLNode?
+    var linkNode: XMLNode?
+    var descriptionNode: XMLNode?
+    var authorNode: XMLNode?
+    var guidNode: XMLNode?
+    var pubDateNode: XMLNode?
+    var encodedNode: XMLNode?
+    var categories: [RSSCategory] = []
+    var enclosures: [RSSEnclosure] = []
+    var dublinCore = DublinCore.Builder()
+    func keepFirst(_ slot: inout XMLNode?, _ child: XMLNode) {
+      if slot == nil { slot = child }
     }
-    enclosures = node.all("", "enclosure").map {
-      RSSEnclosure(
-        url: $0.attribute("url"), length: $0.attribute("length"), type: $0.attribute("type"))
+    node.forEachElement { child, name in
+      if name.namespace.isEmpty {
+        switch name.local {
+        case "title": keepFirst(&titleNode, child)
+        case "link": keepFirst(&linkNode, child)
+        case "description": keepFirst(&descriptionNode, child)
+        case "author": keepFirst(&authorNode, child)
+        case "guid": keepFirst(&guidNode, child)
+        case "pubDate": keepFirst(&pubDateNode, child)
+        case "category":
+          if let value = child.trimmedText {
+            categories.append(RSSCategory(value: value, domain: child.attribute("domain")))
+          }
+        case "enclosure":
+          enclosures.append(
+            RSSEnclosure(
+              url: child.attribute("url"), length: child.attribute("length"),
+              type: child.attribute("type")))
+        default: break
+        }
+      } else if name.namespace == NS.dc {
+        dublinCore.add(child, local: name.local)
+      } else if name.namespace == NS.content, name.local == "encoded" {
+        keepFirst(&encodedNode, child)
+      }
     }
-    guid = node.first("", "guid").flatMap { guid in
+    title = titleNode?.trimmedText
+    link = linkNode?.trimmedText
+    description = descriptionNode
+    author = authorNode?.trimmedText
+    self.categories = categories
+    self.enclosures = enclosures
+    guid = guidNode.flatMap { guid in
       guid.trimmedText.map {
         RSSGuid(value: $0, isPermaLink: guid.attribute("isPermaLink")?.lowercased() != "false")
       }
     }
-    pubDate = node.first("", "pubDate")
-    contentEncoded = node.first(NS.content, "encoded")
-    dublinCore = DublinCore(node)
+    pubDate = pubDateNode
+    contentEncoded = encodedNode
+    self.dublinCore = dublinCore.build()
   }
 }
 
@@ -101,11 +136,50 @@ struct DublinCore {
   var identifier: String?
 
   init(_ node: XMLNode) {
-    creators = node.all(NS.dc, "creator").compactMap(\.trimmedText)
-    date = node.first(NS.dc, "date")
-    language = node.text(NS.dc, "language")
-    subjects = node.all(NS.dc, "subject").compactMap(\.trimmedText)
-    rights = node.text(NS.dc, "rights")
-    identifier = node.text(NS.dc, "identifier")
+    var builder = Builder()
+    node.forEachElement { child, name in
+      if name.namespace == NS.dc { builder.add(child, local: name.local) }
+    }
+    self = builder.build()
+  }
+
+  init(
+    creators: [String], date: XMLNode?, language: String?, subjects: [String], rights: String?,
+    identifier: String?
+  ) {
+    self.creators = creators
+    self.date = date
+    self.language = language
+    self.subjects = subjects
+    self.rights = rights
+    self.identifier = identifier
+  }
+
+  /// Collects the `dc:` children of an item during the item's one pass over them.
+  struct Builder {
+    private var creators: [String] = []
+    private var subjects: [String] = []
+    private var date: XMLNode?
+    private var language: XMLNode?
+    private var rights: XMLNode?
+    private var identifier: XMLNode?
+
+    mutating func add(_ child: XMLNode, local: String) {
+      switch local {
+      case "creator": if let text = child.trimmedText { creators.append(text) }
+      case "subject": if let text = child.trimmedText { subjects.append(text) }
+      case "date": if date == nil { date = child }
+      case "language": if language == nil { language = child }
+      case "rights": if rights == nil { rights = child }
+      case "identifier": if identifier == nil { identifier = child }
+      default: break
+      }
+    }
+
+    func build() -> DublinCore {
+      DublinCore(
+        creators: creators, date: date, language: language?.trimmedText, subjects: subjects,
+        rights: rights?.trimmedText, identifier: identifier?.trimmedText)
+    }
   }
 }
