@@ -16,10 +16,19 @@ final class EntryPipeline: @unchecked Sendable {
     let run: (AdapterWorkspace) -> Outcome
   }
 
-  struct Outcome {
+  /// A class, so that passing one from thread to thread and list to list moves a reference,
+  /// not a large entry whose every string would be retained and released.
+  final class Outcome {
     let number: Int
-    let entry: Entry?
+    /// Taken out (moved, not copied) when the entry is delivered.
+    var entry: Entry?
     let diagnostics: DiagnosticCollector
+
+    init(number: Int, entry: Entry?, diagnostics: DiagnosticCollector) {
+      self.number = number
+      self.entry = entry
+      self.diagnostics = diagnostics
+    }
   }
 
   /// Entries waiting for a thread; past this the reading thread adapts them itself.

@@ -150,14 +150,20 @@ enum FeedDates {
     return make(year, month, day, hour, minute, Double(second), offset: offset, repairs: repairs)
   }
 
+  /// The month of an English name or its abbreviation ("Mar", "march"), by its first three
+  /// letters; the words come from `ByteScanner.peekWord`, so they are ASCII letters.
   private static func month(named word: String) -> Int? {
-    let prefix = word.prefix(3).lowercased()
-    let months = [
-      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    guard word.count >= 3, let index = months.firstIndex(of: prefix) else { return nil }
+    let utf8 = word.utf8
+    guard utf8.count >= 3 else { return nil }
+    let key = utf8.prefix(3).reduce(UInt32(0)) { $0 << 8 | UInt32($1 | 0x20) }
+    guard let index = monthKeys.firstIndex(of: key) else { return nil }
     return index + 1
   }
+
+  /// "jan" … "dec", each as its three lowercase ASCII bytes in one integer.
+  private static let monthKeys: [UInt32] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+  ].map { $0.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
 
   private static func zone(named word: String) -> Int? {
     switch word.uppercased() {

@@ -242,13 +242,12 @@ final class FeedSplitter: XMLSplitSink {
       })
   }
 
-  /// Hands on finished entries in order, moving each out of the array: an entry is large, and
-  /// copying one retains every string it holds.
-  private func deliver(_ outcomes: consuming [EntryPipeline.Outcome]) {
-    outcomes.reverse()
-    while let outcome = outcomes.popLast() {
+  /// Hands on finished entries in order, each moved out of its outcome: an entry is large,
+  /// and copying one retains every string it holds.
+  private func deliver(_ outcomes: [EntryPipeline.Outcome]) {
+    for outcome in outcomes {
       context.diagnostics.replay(outcome.diagnostics)
-      accept(outcome.entry, number: outcome.number)
+      accept(outcome.entry.take(), number: outcome.number)
     }
   }
 

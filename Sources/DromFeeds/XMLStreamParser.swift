@@ -236,7 +236,7 @@ final class XMLStreamParser {
         var value = String(
           decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
         // libxml2 hands an escaped ampersand back as "&#38;" when it does not substitute.
-        if value.utf8.contains(UInt8(ascii: "&")) {
+        if memchr(start, Int32(UInt8(ascii: "&")), end - start) != nil {
           value = value.replacingOccurrences(of: "&#38;", with: "&")
         }
         if attributeName.namespace == NS.xml {
