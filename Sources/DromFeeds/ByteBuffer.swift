@@ -95,16 +95,33 @@ struct ByteBuffer: ~Copyable {
     var index = 0
     let end = bytes.count
     while index < end {
-      let byte = bytes[index]
+      var byte = bytes[index]
+      if byte > 0x20 && byte != 0xC2 {
+        // A run of ordinary bytes (most of any text): copied with no other test.
+        if spacePending {
+          out.pointee = 0x20
+          out += 1
+          spacePending = false
+        }
+        repeat {
+          out.pointee = byte
+          out += 1
+          index += 1
+          guard index < end else { break }
+          byte = bytes[index]
+        } while byte > 0x20 && byte != 0xC2
+        continue
+      }
       let isSpace =
         byte <= 0x20
         ? (byte == 0x20 || (0x09...0x0D).contains(byte))
-        : (byte == 0xC2 && index + 1 < end && bytes[index + 1] == 0xA0)
+        : (index + 1 < end && bytes[index + 1] == 0xA0)
       if isSpace {
         spacePending = out != start
         index += byte == 0xC2 ? 2 : 1
         continue
       }
+      // Another control character, or a 0xC2 that does not start a no-break space.
       if spacePending {
         out.pointee = 0x20
         out += 1

@@ -13,4 +13,11 @@ enum NS {
   static let xml = "http://www.w3.org/XML/1998/namespace"
   static let xhtml = "http://www.w3.org/1999/xhtml"
   static let drom = "https://w3id.org/drom/ns#"
+
+  /// Every namespace above. Names read from a document use these very strings when they match:
+  /// a string literal is immortal, so copying it costs no reference counting, and every
+  /// element's name is copied several times on its way through the reader.
+  static let known: [String] = [
+    atom, dcterms, dc, history, tombstones, vcard, content, rdf, rss10, rss090, xml, xhtml, drom,
+  ]
 }

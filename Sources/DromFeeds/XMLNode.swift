@@ -46,8 +46,10 @@ final class XMLSubtree {
   private(set) var text: [UInt8] = []
 
   init() {
-    elements.reserveCapacity(24)
-    text.reserveCapacity(2048)
+    // An entry of a typical feed fits without growing any of them.
+    elements.reserveCapacity(32)
+    attributes.reserveCapacity(16)
+    text.reserveCapacity(4096)
   }
 
   var root: XMLNode { XMLNode(tree: self, index: 0) }

@@ -190,7 +190,8 @@ final class XMLStreamParser {
     if let known = names[key] {
       value = known
     } else {
-      value = String(cString: pointer)
+      let read = String(cString: pointer)
+      value = NS.known.first { $0 == read } ?? read
       names[key] = value
     }
     recentNames[slot] = (key, value)
