@@ -291,20 +291,20 @@ class Context:
     # Drom itself
 
     def drom(self) -> Path:
-        """The release binary, built once per invocation (`swift build -c release --product drom`)."""
+        """The release binary, built once per invocation by `scripts/build-release`."""
         if self._drom:
             return self._drom
         binary = ROOT / ".build" / "release" / "drom"
         if self.build:
-            log("building drom: swift build -c release --product drom (minutes the first time)")
+            log("building drom: scripts/build-release (minutes the first time)")
             build_log = DATA / "swift-build-release.log"
             started = time.monotonic()
             with open(build_log, "w") as out:
-                code = subprocess.call(["swift", "build", "-c", "release", "--product", "drom"],
+                code = subprocess.call([str(ROOT / "scripts" / "build-release")],
                                        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             if code != 0:
                 tail = "\n".join(build_log.read_text(errors="replace").splitlines()[-40:])
-                raise BenchmarkError(f"swift build -c release failed (exit {code}); log: {build_log}\n{tail}")
+                raise BenchmarkError(f"scripts/build-release failed (exit {code}); log: {build_log}\n{tail}")
             log(f"built in {time.monotonic() - started:.0f} s")
         if not binary.exists():
             raise BenchmarkError(f"{binary} does not exist: run without --no-build")

@@ -24,8 +24,13 @@ struct ByteBuffer: ~Copyable {
 
   var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
 
-  mutating func removeAll() {
+  /// Empties the buffer; memory past `limit` bytes (grown for one huge piece) is given back.
+  mutating func removeAll(keepingCapacityUpTo limit: Int) {
     count = 0
+    guard capacity > limit else { return }
+    start.deallocate()
+    capacity = max(limit, 16)
+    start = .allocate(capacity: capacity)
   }
 
   /// Makes room for `extra` more bytes.

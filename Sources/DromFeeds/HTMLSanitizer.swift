@@ -180,11 +180,11 @@ public enum HTMLSanitizer {
     private var removedDepth = 0
 
     /// Empties the buffers (keeping their capacity) for the next fragment.
-    func reset(base: String?, keepingHTML: Bool) {
+    func reset(base: String?, keepingHTML: Bool, keepingBytes: Int) {
       self.base = base
       self.keepingHTML = keepingHTML
-      html.removeAll()
-      text.removeAll()
+      html.removeAll(keepingCapacityUpTo: keepingBytes)
+      text.removeAll(keepingCapacityUpTo: keepingBytes)
       spacePending = false
       removed.removeAll()
       open.removeAll(keepingCapacity: true)
@@ -373,6 +373,9 @@ final class HTMLFragmentParser {
   private var input: [UInt8] = []
   private let writer = HTMLSanitizer.Writer()
 
+  /// Buffers grown past this by a huge fragment are given back when the next one starts.
+  static let keptBufferBytes = 1 << 20
+
   /// Fragments one context reads, and names its dictionary holds, before it is replaced.
   static let maxFragmentsPerContext = 4096
   static let maxDictionaryNames = 4096
@@ -390,18 +393,22 @@ final class HTMLFragmentParser {
   func parse(_ markup: UnsafeBufferPointer<UInt8>, base: String?, keepingHTML: Bool)
     -> HTMLSanitizer.Writer?
   {
-    guard !markup.isEmpty, let context = readyContext() else { return nil }
-    writer.reset(base: base, keepingHTML: keepingHTML)
-    input.removeAll(keepingCapacity: true)
+    guard let start = markup.baseAddress, !markup.isEmpty, let context = readyContext() else {
+      return nil
+    }
+    writer.reset(base: base, keepingHTML: keepingHTML, keepingBytes: Self.keptBufferBytes)
+    input.removeAll(keepingCapacity: input.capacity <= Self.keptBufferBytes)
     input.append(contentsOf: markup)
+    // libxml2 reads a string input up to its first NUL; in memory it read a NUL as a space.
+    if memchr(start, 0, markup.count) != nil {
+      for index in input.indices where input[index] == 0 { input[index] = 0x20 }
+    }
     input.append(0)
     let parsed = input.withUnsafeBufferPointer { input -> Bool in
       htmlCtxtReset(context)
       guard let stream = xmlNewStringInputStream(context, input.baseAddress) else { return false }
-      guard inputPush(context, stream) >= 0 else {
-        xmlFreeInputStream(stream)
-        return false
-      }
+      // On failure inputPush has freed the stream itself.
+      guard inputPush(context, stream) >= 0 else { return false }
       context.pointee.userData = Unmanaged.passUnretained(writer).toOpaque()
       // The fragment is UTF-8 (it comes from a Swift string or libxml2's own output), whatever
       // a <meta charset> in it says.

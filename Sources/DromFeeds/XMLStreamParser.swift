@@ -253,11 +253,16 @@ final class XMLStreamParser {
         parsedAttributes.append((attributeName, value))
       }
     }
-    if setsLang { langs.append((frames.count, lang)) }
-    if setsBase { bases.append((frames.count, base)) }
     let (line, column) = (self.line, self.column)
+    // The element's own xml:lang and xml:base hold until its end: only for an element that is
+    // read (a skipped one's end never leaves the scope, and must not leak into its siblings).
+    func enterScopes() {
+      if setsLang { langs.append((frames.count, lang)) }
+      if setsBase { bases.append((frames.count, base)) }
+    }
 
     if let tree, let parent = openElements.last {
+      enterScopes()
       repairTextRun()
       openElements.append(
         tree.open(
@@ -271,8 +276,10 @@ final class XMLStreamParser {
       ?? .skip
     {
     case .container:
+      enterScopes()
       frames.append(.container(qname))
     case .subtree:
+      enterScopes()
       let tree = XMLSubtree()
       self.tree = tree
       openElements.append(

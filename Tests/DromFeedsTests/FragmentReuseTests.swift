@@ -23,6 +23,7 @@ struct FragmentReuseTests {
       "plain text without markup",
       "<!-- a comment --><p>after a comment</p>",
       "<p>Самоорганизовање ромских заједница</p><p>Ρομά εργαζόμενοι</p>",
+      "a\u{0000}b<b>c</b>",
     ] + xssVectors
 
   @Test("gives what a fresh parser gives, fragment after fragment")
@@ -41,6 +42,11 @@ struct FragmentReuseTests {
         #expect(again == fresh, "\(markup)")
       }
     }
+  }
+
+  @Test("reads a NUL as a space, as libxml2 does in memory")
+  func nul() {
+    #expect(HTMLSanitizer.sanitize("a\u{0000}b<b>c</b>").text == "a bc")
   }
 
   @Test("gives the same after its libxml2 context is replaced")
@@ -62,7 +68,7 @@ struct FragmentReuseTests {
   func collapsingInPieces() {
     let samples = [
       "  a  b\t\tc\n", "\u{00A0}x\u{00A0}\u{00A0}y\u{00A0}", "no spaces", "", "   ",
-      "Göteborg  och\u{00A0}Älv", "a\u{0001}b c\u{00C2}d", "end with space ",
+      "Göteborg  och\u{00A0}Älv", "a\u{0001}b c\u{00A9}d\u{0085}e", "end with space ",
     ]
     for text in samples {
       let bytes = Array(text.utf8)
