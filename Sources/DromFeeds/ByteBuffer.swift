@@ -88,6 +88,24 @@ struct ByteBuffer: ~Copyable {
     count = out - start
   }
 
+  // Word-at-a-time tests on eight bytes, each flagging a byte by its high bit: a flag is exact
+  // for the lowest flagged byte (which is all the caller uses), and may be spurious above it.
+  private static let ones: UInt64 = 0x0101_0101_0101_0101
+  private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+  /// Flags bytes of at most 0x20.
+  @inline(__always)
+  private static func bytesAtOrBelowSpace(_ word: UInt64) -> UInt64 {
+    (word &- ones &* 0x21) & ~word & highs
+  }
+
+  /// Flags bytes equal to 0xC2, the lead byte of a no-break space.
+  @inline(__always)
+  private static func bytesEqualToC2(_ word: UInt64) -> UInt64 {
+    let differences = word ^ (ones &* 0xC2)
+    return (differences &- ones) & ~differences & highs
+  }
+
   /// Appends text with white space collapsed as `TextScanning.collapseWhitespace` does, for
   /// text that arrives in pieces: a space is written only once more text follows it, so none
   /// ends up at either end. A no-break space must not be split between two pieces (libxml2
@@ -95,26 +113,49 @@ struct ByteBuffer: ~Copyable {
   mutating func appendCollapsingWhitespace(
     _ bytes: UnsafeBufferPointer<UInt8>, spacePending: inout Bool
   ) {
-    reserve(bytes.count + 1)
+    // One more byte for a pending space, and 8 for the word-at-a-time stores below, which may
+    // write past what they keep.
+    reserve(bytes.count + 9)
     var out = start + count
     var index = 0
     let end = bytes.count
+    guard let source = bytes.baseAddress else { return }
     while index < end {
       var byte = bytes[index]
       if byte > 0x20 && byte != 0xC2 {
-        // A run of ordinary bytes (most of any text): copied with no other test.
+        // A run of ordinary bytes (most of any text): copied eight at a time while no byte in
+        // the eight is white space, a control or 0xC2, then byte by byte.
         if spacePending {
           out.pointee = 0x20
           out += 1
           spacePending = false
         }
-        repeat {
+        while index + 8 <= end {
+          let raw = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+          // The first byte in memory as the lowest, whatever the machine's byte order.
+          let word = UInt64(littleEndian: raw)
+          let stops = Self.bytesAtOrBelowSpace(word) | Self.bytesEqualToC2(word)
+          UnsafeMutableRawPointer(out).storeBytes(of: raw, as: UInt64.self)
+          if stops == 0 {
+            out += 8
+            index += 8
+            continue
+          }
+          // The lowest flag is exact (a borrow only runs upwards): that many bytes are kept.
+          let ordinary = stops.trailingZeroBitCount >> 3
+          out += ordinary
+          index += ordinary
+          break
+        }
+        guard index < end else { break }
+        byte = bytes[index]
+        while byte > 0x20 && byte != 0xC2 {
           out.pointee = byte
           out += 1
           index += 1
           guard index < end else { break }
           byte = bytes[index]
-        } while byte > 0x20 && byte != 0xC2
+        }
         continue
       }
       let isSpace =

@@ -69,6 +69,9 @@ struct FragmentReuseTests {
     let samples = [
       "  a  b\t\tc\n", "\u{00A0}x\u{00A0}\u{00A0}y\u{00A0}", "no spaces", "", "   ",
       "Göteborg  och\u{00A0}Älv", "a\u{0001}b c\u{00A9}d\u{0085}e", "end with space ",
+      "Samordningsförbundet\u{00A0}Väst-och-Älv-och-Kust  arbetslivsinriktad\trehabilitering",
+      "abcdefghijklmnop qrstuvwxyzabcdefg\nhijklmnopqrstuvw\u{00A0}\u{00A0}xyz0123456789©®",
+      "Самоорганизовање ромских заједница у Србији и Ρομά εργαζόμενοι στην Ελλάδα",
     ]
     for text in samples {
       let bytes = Array(text.utf8)
@@ -88,6 +91,28 @@ struct FragmentReuseTests {
     }
   }
 
+  @Test("collapses random text as one pass over the whole text would")
+  func collapsingRandomText() {
+    // A fixed generator, so a failure can be reproduced.
+    var generator = SplitMix(seed: 2026)
+    let alphabet: [String] = [
+      "a", "Z", "0", " ", "  ", "\t", "\n", "\u{00A0}", "\u{00A9}", "\u{0085}", "ä", "ж", "ρ", "€",
+      "\u{0001}", "-",
+    ]
+    for _ in 0..<2_000 {
+      let length = Int(generator.next() % 40)
+      let text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        .joined()
+      var buffer = ByteBuffer(capacity: 4)
+      var spacePending = false
+      var bytes = text
+      bytes.withUTF8 { buffer.appendCollapsingWhitespace($0, spacePending: &spacePending) }
+      #expect(
+        String(decoding: buffer.bytes, as: UTF8.self) == TextScanning.collapseWhitespace(text),
+        "\(Array(text.utf8))")
+    }
+  }
+
   @Test("escapes as HTMLEscaping does")
   func escaping() {
     for text in ["a < b & c > d \"e\" 'f'", "plain", "", "<<&&>>", "Älv & Kust"] {
@@ -96,5 +121,18 @@ struct FragmentReuseTests {
       bytes.withUTF8 { buffer.appendEscapingHTML($0) }
       #expect(String(decoding: buffer.bytes, as: UTF8.self) == HTMLEscaping.escape(text))
     }
+  }
+}
+
+/// SplitMix64: a tiny deterministic generator for reproducible random tests.
+struct SplitMix: RandomNumberGenerator {
+  private var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }
