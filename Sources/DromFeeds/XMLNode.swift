@@ -267,3 +267,11 @@ struct XMLNode {
     out += "</" + name.local + ">"
   }
 }
+
+extension XMLNode? {
+  /// For raw types read in one pass over the children: the first element of a name counts, as
+  /// with `first(_:_:)`.
+  mutating func keepFirst(_ child: XMLNode) {
+    if self == nil { self = child }
+  }
+}

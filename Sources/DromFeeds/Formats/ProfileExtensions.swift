@@ -48,9 +48,6 @@ struct DCTermsElements {
     var isPartOf: XMLNode?
     var isVersionOf: XMLNode?
     var temporal: XMLNode?
-    func keepFirst(_ slot: inout XMLNode?, _ child: XMLNode) {
-      if slot == nil { slot = child }
-    }
     // One pass over the entry's children; the first of each single element counts.
     node.forEachElement { child, name in
       guard name.namespace == NS.dcterms else { return }
@@ -60,12 +57,12 @@ struct DCTermsElements {
       case "spatial": spatial.append(RawSpatial(child))
       case "language": languages.append(child)
       case "identifier": if let text = child.trimmedText { identifiers.append(text) }
-      case "license": keepFirst(&license, child)
-      case "rights": keepFirst(&rights, child)
-      case "source": keepFirst(&source, child)
-      case "isPartOf": keepFirst(&isPartOf, child)
-      case "isVersionOf": keepFirst(&isVersionOf, child)
-      case "temporal": keepFirst(&temporal, child)
+      case "license": license.keepFirst(child)
+      case "rights": rights.keepFirst(child)
+      case "source": source.keepFirst(child)
+      case "isPartOf": isPartOf.keepFirst(child)
+      case "isVersionOf": isVersionOf.keepFirst(child)
+      case "temporal": temporal.keepFirst(child)
       default: break
       }
     }
@@ -151,7 +148,7 @@ struct DromElements {
       case "outcome": if let text = child.trimmedText { outcomes.append(text) }
       case "evidence": if let text = Self.evidence(child) { evidence.append(text) }
       case "funding": if let text = child.trimmedText { funding.append(text) }
-      case "jurisdiction": if jurisdiction == nil { jurisdiction = child }
+      case "jurisdiction": jurisdiction.keepFirst(child)
       default: break
       }
     }

@@ -48,18 +48,15 @@ struct RSSItem {
     var categories: [RSSCategory] = []
     var enclosures: [RSSEnclosure] = []
     var dublinCore = DublinCore.Builder()
-    func keepFirst(_ slot: inout XMLNode?, _ child: XMLNode) {
-      if slot == nil { slot = child }
-    }
     node.forEachElement { child, name in
       if name.namespace.isEmpty {
         switch name.local {
-        case "title": keepFirst(&titleNode, child)
-        case "link": keepFirst(&linkNode, child)
-        case "description": keepFirst(&descriptionNode, child)
-        case "author": keepFirst(&authorNode, child)
-        case "guid": keepFirst(&guidNode, child)
-        case "pubDate": keepFirst(&pubDateNode, child)
+        case "title": titleNode.keepFirst(child)
+        case "link": linkNode.keepFirst(child)
+        case "description": descriptionNode.keepFirst(child)
+        case "author": authorNode.keepFirst(child)
+        case "guid": guidNode.keepFirst(child)
+        case "pubDate": pubDateNode.keepFirst(child)
         case "category":
           if let value = child.trimmedText {
             categories.append(RSSCategory(value: value, domain: child.attribute("domain")))
@@ -74,7 +71,7 @@ struct RSSItem {
       } else if name.namespace == NS.dc {
         dublinCore.add(child, local: name.local)
       } else if name.namespace == NS.content, name.local == "encoded" {
-        keepFirst(&encodedNode, child)
+        encodedNode.keepFirst(child)
       }
     }
     title = titleNode?.trimmedText
@@ -168,10 +165,10 @@ struct DublinCore {
       switch local {
       case "creator": if let text = child.trimmedText { creators.append(text) }
       case "subject": if let text = child.trimmedText { subjects.append(text) }
-      case "date": if date == nil { date = child }
-      case "language": if language == nil { language = child }
-      case "rights": if rights == nil { rights = child }
-      case "identifier": if identifier == nil { identifier = child }
+      case "date": date.keepFirst(child)
+      case "language": language.keepFirst(child)
+      case "rights": rights.keepFirst(child)
+      case "identifier": identifier.keepFirst(child)
       default: break
       }
     }
