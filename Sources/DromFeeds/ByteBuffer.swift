@@ -106,6 +106,118 @@ struct ByteBuffer: ~Copyable {
     return (differences &- ones) & ~differences & highs
   }
 
+  /// Flags bytes equal to `byte`.
+  @inline(__always)
+  private static func bytes(_ word: UInt64, equalTo byte: UInt8) -> UInt64 {
+    let differences = word ^ (ones &* UInt64(byte))
+    return (differences &- ones) & ~differences & highs
+  }
+
+  /// Appends text escaped to this buffer and collapsed to `text`, as `appendEscapingHTML` and
+  /// `appendCollapsingWhitespace` would one after the other, in one pass: the sanitiser's kept
+  /// text, where both are wanted and two passes over every byte cost a pass too many.
+  mutating func appendEscapingHTML(
+    _ bytes: UnsafeBufferPointer<UInt8>, collapsingInto text: inout ByteBuffer,
+    spacePending: inout Bool
+  ) {
+    guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+    reserve(bytes.count * 6 + 8)
+    text.reserve(bytes.count + 9)
+    var html = start + count
+    var out = text.start + text.count
+    let textStart = text.start
+    var index = 0
+    let end = bytes.count
+    while index < end {
+      var byte = bytes[index]
+      if byte > 0x20 && byte != 0xC2 && (byte >= 0x3F || !HTMLEscaping.needsEscape(byte)) {
+        // A run of ordinary bytes: the same in both, copied eight at a time while no byte in
+        // the eight stops it, then byte by byte.
+        if spacePending {
+          out.pointee = 0x20
+          out += 1
+          spacePending = false
+        }
+        while index + 8 <= end {
+          let raw = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+          let word = UInt64(littleEndian: raw)
+          let stops =
+            Self.bytesAtOrBelowSpace(word) | Self.bytesEqualToC2(word)
+            | Self.bytes(word, equalTo: 0x26) | Self.bytes(word, equalTo: 0x3C)
+            | Self.bytes(word, equalTo: 0x3E) | Self.bytes(word, equalTo: 0x22)
+            | Self.bytes(word, equalTo: 0x27)
+          UnsafeMutableRawPointer(html).storeBytes(of: raw, as: UInt64.self)
+          UnsafeMutableRawPointer(out).storeBytes(of: raw, as: UInt64.self)
+          let ordinary = stops == 0 ? 8 : stops.trailingZeroBitCount >> 3
+          html += ordinary
+          out += ordinary
+          index += ordinary
+          if ordinary < 8 { break }
+        }
+        guard index < end else { break }
+        byte = bytes[index]
+        while byte > 0x20 && byte != 0xC2 && (byte >= 0x3F || !HTMLEscaping.needsEscape(byte)) {
+          html.pointee = byte
+          html += 1
+          out.pointee = byte
+          out += 1
+          index += 1
+          guard index < end else { break }
+          byte = bytes[index]
+        }
+        continue
+      }
+      if byte < 0x3F && HTMLEscaping.needsEscape(byte) {
+        // The HTML gets the entity; the text, the character.
+        let entity: StaticString
+        switch byte {
+        case 0x26: entity = "&amp;"
+        case 0x3C: entity = "&lt;"
+        case 0x3E: entity = "&gt;"
+        case 0x22: entity = "&quot;"
+        default: entity = "&#39;"
+        }
+        html.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
+        html += entity.utf8CodeUnitCount
+        if spacePending {
+          out.pointee = 0x20
+          out += 1
+          spacePending = false
+        }
+        out.pointee = byte
+        out += 1
+        index += 1
+        continue
+      }
+      // White space, another control, or 0xC2: unchanged in the HTML.
+      html.pointee = byte
+      html += 1
+      let isSpace =
+        byte <= 0x20
+        ? (byte == 0x20 || (0x09...0x0D).contains(byte))
+        : (index + 1 < end && bytes[index + 1] == 0xA0)
+      if isSpace {
+        if byte == 0xC2 {
+          html.pointee = 0xA0
+          html += 1
+        }
+        spacePending = out != textStart
+        index += byte == 0xC2 ? 2 : 1
+        continue
+      }
+      if spacePending {
+        out.pointee = 0x20
+        out += 1
+        spacePending = false
+      }
+      out.pointee = byte
+      out += 1
+      index += 1
+    }
+    count = html - start
+    text.count = out - text.start
+  }
+
   /// Appends text with white space collapsed as `TextScanning.collapseWhitespace` does, for
   /// text that arrives in pieces: a space is written only once more text follows it, so none
   /// ends up at either end. A no-break space must not be split between two pieces (libxml2

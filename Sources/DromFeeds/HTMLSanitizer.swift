@@ -228,8 +228,11 @@ public enum HTMLSanitizer {
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int) {
       guard removedDepth == 0, let bytes, count > 0 else { return }
       let buffer = UnsafeBufferPointer(start: bytes, count: count)
-      if keepingHTML { html.appendEscapingHTML(buffer) }
-      text.appendCollapsingWhitespace(buffer, spacePending: &spacePending)
+      if keepingHTML {
+        html.appendEscapingHTML(buffer, collapsingInto: &text, spacePending: &spacePending)
+      } else {
+        text.appendCollapsingWhitespace(buffer, spacePending: &spacePending)
+      }
     }
 
     /// Words on either side of a block's edge must not run together in the text.

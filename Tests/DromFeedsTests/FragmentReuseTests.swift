@@ -113,6 +113,41 @@ struct FragmentReuseTests {
     }
   }
 
+  @Test("escapes and collapses in one pass as the two passes do")
+  func escapingAndCollapsingTogether() {
+    var generator = SplitMix(seed: 1923)
+    let alphabet: [String] = [
+      "a", "Z", "0", " ", "\t", "\n", "\u{00A0}", "\u{00A9}", "ä", "ж", "€", "\u{0001}", "&", "<",
+      ">", "\"", "'", "Samordningsförbundet", "Väst och Älv",
+    ]
+    for _ in 0..<3_000 {
+      let length = Int(generator.next() % 30)
+      let pieces = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))]
+      }
+      // Two pieces, as libxml2 may hand a text over in two calls.
+      let cut = pieces.isEmpty ? 0 : Int(generator.next() % UInt64(pieces.count + 1))
+      var together = ByteBuffer(capacity: 4)
+      var togetherText = ByteBuffer(capacity: 4)
+      var escaped = ByteBuffer(capacity: 4)
+      var collapsed = ByteBuffer(capacity: 4)
+      var pendingTogether = false
+      var pendingApart = false
+      for part in [pieces[..<cut].joined(), pieces[cut...].joined()] {
+        var part = part
+        part.withUTF8 {
+          together.appendEscapingHTML(
+            $0, collapsingInto: &togetherText, spacePending: &pendingTogether)
+          escaped.appendEscapingHTML($0)
+          collapsed.appendCollapsingWhitespace($0, spacePending: &pendingApart)
+        }
+      }
+      let text = pieces.joined()
+      #expect(Array(together.bytes) == Array(escaped.bytes), "\(text)")
+      #expect(Array(togetherText.bytes) == Array(collapsed.bytes), "\(text)")
+      #expect(pendingTogether == pendingApart)
+    }
+  }
+
   @Test("escapes as HTMLEscaping does")
   func escaping() {
     for text in ["a < b & c > d \"e\" 'f'", "plain", "", "<<&&>>", "Älv & Kust"] {
