@@ -74,14 +74,7 @@ struct ByteBuffer: ~Copyable {
         out += 1
         continue
       }
-      let entity: StaticString
-      switch byte {
-      case 0x26: entity = "&amp;"
-      case 0x3C: entity = "&lt;"
-      case 0x3E: entity = "&gt;"
-      case 0x22: entity = "&quot;"
-      default: entity = "&#39;"
-      }
+      let entity = HTMLEscaping.entity(for: byte)
       out.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
       out += entity.utf8CodeUnitCount
     }
@@ -169,14 +162,7 @@ struct ByteBuffer: ~Copyable {
       }
       if byte < 0x3F && HTMLEscaping.needsEscape(byte) {
         // The HTML gets the entity; the text, the character.
-        let entity: StaticString
-        switch byte {
-        case 0x26: entity = "&amp;"
-        case 0x3C: entity = "&lt;"
-        case 0x3E: entity = "&gt;"
-        case 0x22: entity = "&quot;"
-        default: entity = "&#39;"
-        }
+        let entity = HTMLEscaping.entity(for: byte)
         html.update(from: entity.utf8Start, count: entity.utf8CodeUnitCount)
         html += entity.utf8CodeUnitCount
         if spacePending {
@@ -192,11 +178,7 @@ struct ByteBuffer: ~Copyable {
       // White space, another control, or 0xC2: unchanged in the HTML.
       html.pointee = byte
       html += 1
-      let isSpace =
-        byte <= 0x20
-        ? (byte == 0x20 || (0x09...0x0D).contains(byte))
-        : (index + 1 < end && bytes[index + 1] == 0xA0)
-      if isSpace {
+      if TextScanning.isSpace(at: index, in: bytes) {
         if byte == 0xC2 {
           html.pointee = 0xA0
           html += 1
@@ -270,11 +252,7 @@ struct ByteBuffer: ~Copyable {
         }
         continue
       }
-      let isSpace =
-        byte <= 0x20
-        ? (byte == 0x20 || (0x09...0x0D).contains(byte))
-        : (index + 1 < end && bytes[index + 1] == 0xA0)
-      if isSpace {
+      if TextScanning.isSpace(at: index, in: bytes) {
         spacePending = out != start
         index += byte == 0xC2 ? 2 : 1
         continue

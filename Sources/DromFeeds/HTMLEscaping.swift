@@ -41,13 +41,25 @@ public enum HTMLEscaping {
 
   @inline(__always)
   private static func append(_ byte: UInt8, to out: inout [UInt8]) {
+    guard needsEscape(byte) else {
+      out.append(byte)
+      return
+    }
+    let replacement = entity(for: byte)
+    out.append(
+      contentsOf: UnsafeBufferPointer(
+        start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+  }
+
+  /// The entity that replaces a byte for which `needsEscape` is true.
+  @inline(__always)
+  static func entity(for byte: UInt8) -> StaticString {
     switch byte {
-    case 0x26: out.append(contentsOf: "&amp;".utf8)
-    case 0x3C: out.append(contentsOf: "&lt;".utf8)
-    case 0x3E: out.append(contentsOf: "&gt;".utf8)
-    case 0x22: out.append(contentsOf: "&quot;".utf8)
-    case 0x27: out.append(contentsOf: "&#39;".utf8)
-    default: out.append(byte)
+    case 0x26: "&amp;"
+    case 0x3C: "&lt;"
+    case 0x3E: "&gt;"
+    case 0x22: "&quot;"
+    default: "&#39;"
     }
   }
 }

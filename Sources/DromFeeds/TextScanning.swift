@@ -45,7 +45,7 @@ enum TextScanning {
 
   /// An ASCII white-space byte, or the first byte of a no-break space (U+00A0, C2 A0).
   @inline(__always)
-  private static func isSpace(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func isSpace(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let byte = bytes[index]
     if byte <= 0x20 { return isASCIISpace(byte) }
     return byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0
