@@ -12,7 +12,7 @@ public enum FetchError: Error, CustomStringConvertible, Sendable {
   case tooLarge(limit: Int)
   case tooManyRedirects(limit: Int)
   case refusedAddress(String)
-  case timeout(seconds: Int)
+  case timeout(seconds: Int, bytesReceived: Int)
 
   public var description: String {
     switch self {
@@ -21,7 +21,8 @@ public enum FetchError: Error, CustomStringConvertible, Sendable {
     case .tooLarge(let limit): "the feed is larger than \(limit) bytes; the download was stopped"
     case .tooManyRedirects(let limit): "more than \(limit) redirects"
     case .refusedAddress(let reason): reason
-    case .timeout(let seconds): "no complete answer within \(seconds) s"
+    case .timeout(let seconds, let bytes):
+      "no complete answer within \(seconds) s (\(bytes) bytes of the body had arrived); the download was stopped"
     }
   }
 
@@ -44,6 +45,8 @@ public struct FetchPolicy: Sendable {
   public var maxRedirects = 5
   public var connectTimeout = 10
   public var responseTimeout = 60
+  /// How host names become addresses for the address guard (tests give a stub).
+  public var resolver: @Sendable (String) throws -> [String] = AddressGuard.resolve
   public var userAgent =
     "Drom/\(DromHarvestVersion.current) (+https://w3id.org/drom; feed harvester)"
 
@@ -58,8 +61,6 @@ public enum DromHarvestVersion {
 /// server sent, a body hash so an unchanged feed costs nothing, compression, bounded redirects
 /// (permanent ones remembered), timeouts, a size limit and the address guard.
 public final class Fetcher: Sendable {
-  /// For sources the registry allows on private addresses: no guard, no pinning.
-  let client: HTTPClient
   let guarded: PinnedClients
   public let policy: FetchPolicy
 
@@ -72,12 +73,10 @@ public final class Fetcher: Sendable {
         read: .seconds(Int64(policy.responseTimeout))),
       decompression: .enabled(limit: .ratio(100)))
     configuration.httpVersion = .automatic
-    client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    guarded = PinnedClients(configuration: configuration)
+    guarded = PinnedClients(configuration: configuration, resolver: policy.resolver)
   }
 
   public func shutdown() async throws {
-    try await client.shutdown()
     try await guarded.shutdown()
   }
 
@@ -111,17 +110,32 @@ public final class Fetcher: Sendable {
   private func fetchHTTP(
     _ start: String, etag: String?, lastModified: String?, previousHash: String?, allowPrivate: Bool
   ) async throws -> FetchResult {
+    // One deadline for the whole fetch, every hop's head and the body together: the client's
+    // own timeouts bound the wait for a head and the gap between two reads, so a server
+    // trickling a byte a second would otherwise hold a worker without end.
+    let received = ReceivedBytes()
+    return try await withDeadline(seconds: policy.responseTimeout, received: received) {
+      try await self.followRedirects(
+        start, etag: etag, lastModified: lastModified, previousHash: previousHash,
+        allowance: allowPrivate ? .privateToo : .publicOnly, received: received)
+    }
+  }
+
+  private func followRedirects(
+    _ start: String, etag: String?, lastModified: String?, previousHash: String?,
+    allowance: AddressGuard.Allowance, received: ReceivedBytes
+  ) async throws -> FetchResult {
     var url = start
     var permanent: String?
     var allPermanent = true
-    let deadline = NIODeadline.now() + .seconds(Int64(policy.responseTimeout))
+    var previousScheme: String?
     for _ in 0...policy.maxRedirects {
-      guard let parsed = URL(string: url), let host = parsed.host,
-        ["http", "https"].contains(parsed.scheme?.lowercased() ?? "")
-      else { throw FetchError.network("'\(url)' is not an http(s) address") }
+      // Every hop is checked by the same rules as the first, whatever the allowance.
+      let (host, scheme) = try Self.checkedHop(url, afterScheme: previousScheme)
+      previousScheme = scheme
       let client: HTTPClient
       do {
-        client = allowPrivate ? self.client : try await guarded.client(for: host)
+        client = try await guarded.client(for: host, allowance: allowance)
       } catch let refusal as AddressGuard.Refusal {
         throw FetchError.refusedAddress(refusal.description)
       }
@@ -138,10 +152,11 @@ public final class Fetcher: Sendable {
       if let lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
       let response: HTTPClientResponse
       do {
-        response = try await client.execute(request, deadline: deadline)
+        response = try await client.execute(
+          request, timeout: .seconds(Int64(policy.responseTimeout)))
       } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
       {
-        throw FetchError.timeout(seconds: policy.responseTimeout)
+        throw FetchError.timeout(seconds: policy.responseTimeout, bytesReceived: received.count)
       } catch {
         throw FetchError.network("cannot fetch \(url): \(error)")
       }
@@ -149,7 +164,7 @@ public final class Fetcher: Sendable {
       if [301, 302, 303, 307, 308].contains(status),
         let location = response.headers.first(name: "Location")
       {
-        guard let next = URL(string: location, relativeTo: parsed)?.absoluteString else {
+        guard let next = URL(string: location, relativeTo: URL(string: url))?.absoluteString else {
           throw FetchError.network("the redirect to '\(location)' is not an address")
         }
         allPermanent = allPermanent && (status == 301 || status == 308)
@@ -172,13 +187,14 @@ public final class Fetcher: Sendable {
       do {
         for try await buffer in response.body {
           body.append(contentsOf: buffer.readableBytesView)
+          received.count = body.count
           if body.count > policy.maxBytes { throw FetchError.tooLarge(limit: policy.maxBytes) }
         }
       } catch let error as FetchError {
         throw error
       } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
       {
-        throw FetchError.timeout(seconds: policy.responseTimeout)
+        throw FetchError.timeout(seconds: policy.responseTimeout, bytesReceived: body.count)
       } catch {
         throw FetchError.network("the download from \(url) broke off: \(error)")
       }
@@ -191,6 +207,24 @@ public final class Fetcher: Sendable {
         finalURL: url, memory: fresh)
     }
     throw FetchError.tooManyRedirects(limit: policy.maxRedirects)
+  }
+
+  /// The host and scheme of one hop of a fetch: http or https, and never from https down to
+  /// plain http. An IPv6 literal's host comes without its brackets, as the resolver wants it.
+  static func checkedHop(_ url: String, afterScheme previous: String?) throws -> (
+    host: String, scheme: String
+  ) {
+    guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty,
+      let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme)
+    else { throw FetchError.network("'\(url)' is not an http(s) address") }
+    if previous == "https" && scheme == "http" {
+      throw FetchError.refusedAddress(
+        "the redirect to \(url) would drop HTTPS for plain HTTP, which Drom does not follow; ask the partner to keep the feed on https"
+      )
+    }
+    let bare =
+      host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    return (bare, scheme)
   }
 
   static func hash(_ data: Data) -> String {

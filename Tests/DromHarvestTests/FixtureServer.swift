@@ -12,6 +12,8 @@ final class FixtureServer: @unchecked Sendable {
     var body = Data()
     /// Wait this long before answering.
     var delay: TimeAmount = .zero
+    /// Send the body one byte at a time, this long apart (a server that trickles).
+    var trickle: TimeAmount?
   }
 
   private let lock = NSLock()
@@ -87,9 +89,31 @@ final class FixtureServer: @unchecked Sendable {
             .head(
               HTTPResponseHead(version: head.version, status: response.status, headers: headers))),
           promise: nil)
+        if let interval = response.trickle {
+          context.flush()
+          self.trickle(response.body[...], every: interval, context: context)
+          return
+        }
         context.write(
           self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+      }
+    }
+
+    /// Writes one byte, then schedules the rest; stops when the client has gone.
+    private func trickle(
+      _ rest: Data.SubSequence, every interval: TimeAmount, context: ChannelHandlerContext
+    ) {
+      guard context.channel.isActive else { return }
+      guard let byte = rest.first else {
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        return
+      }
+      context.writeAndFlush(
+        self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: [byte])))), promise: nil)
+      let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+      context.eventLoop.scheduleTask(in: interval) {
+        self.trickle(rest.dropFirst(), every: interval, context: loopBound.value)
       }
     }
   }

@@ -1,0 +1,85 @@
+import DromModel
+import Foundation
+import NIOCore
+import Testing
+
+@testable import DromHarvest
+
+/// Misbehaving servers on loopback: the fetcher's bounds and the address guard on every hop.
+@Suite("Hostile servers on loopback", .serialized)
+struct HostileServerTests {
+  @Test(
+    "A body trickled one byte a second fails at the deadline, and the index keeps what it had",
+    .timeLimit(.minutes(1)))
+  func trickledBody() async throws {
+    let bench = try HarvestBench()
+    bench.options.fetch.responseTimeout = 2
+    let source = bench.source("/feed")
+    bench.server.serve("/feed", body: feed([("urn:1", "Roma stewards")], complete: true))
+    try await bench.harvest([source])
+
+    let endless = feed((1...200).map { ("urn:\($0)", "Entry \($0)") }, complete: true)
+    bench.server.route("/feed") { _ in .init(body: Data(endless.utf8), trickle: .seconds(1)) }
+    let started = ContinuousClock.now
+    let result = try await bench.harvest([source])
+    let elapsed = ContinuousClock.now - started
+
+    #expect(result[0].record.outcome == .failed)
+    let message = try #require(result[0].record.message)
+    #expect(message.contains("no complete answer within 2 s"), "\(message)")
+    #expect(message.contains("bytes of the body had arrived"), "\(message)")
+    // The body would take over an hour at this pace; the deadline ended it.
+    #expect(elapsed < .seconds(30), "\(elapsed)")
+    #expect(try bench.titles(source) == ["Roma stewards"])
+  }
+
+  @Test(
+    "A redirect from an allowed loopback source to a metadata address is refused before any connection",
+    arguments: [
+      ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+      ("http://[fd00:ec2::254]/latest/meta-data/", "fd00:ec2::254"),
+      ("http://100.100.100.200/latest/meta-data/", "100.100.100.200"),
+      ("http://[::ffff:169.254.169.254]/", "::ffff:169.254.169.254"),
+      ("http://metadata.google.internal/computeMetadata/v1/", "metadata.google.internal"),
+    ])
+  func redirectToMetadata(target: String, host: String) async throws {
+    // Should the guard ever wave the address through, this test must not connect there: it
+    // stops here instead (the guard's own tests say why).
+    let resolved = host.contains(".internal") ? "169.254.169.254" : host
+    try #require(
+      AddressGuard.refusal(host: host, address: resolved, allowance: .privateToo) != nil)
+    let bench = try HarvestBench()
+    let asked = Locked<[String]>([])
+    // A resolver stub: loopback for the fixture server, the metadata address for any other
+    // name. Nothing outside 127.0.0.0/8 is ever connected to; the guard decides first.
+    bench.options.fetch.resolver = { name in
+      asked.value.append(name)
+      if name == "127.0.0.1" { return ["127.0.0.1"] }
+      return name.contains(".internal") ? ["169.254.169.254"] : [name]
+    }
+    bench.server.route("/feed") { _ in .init(status: .found, headers: [("Location", target)]) }
+    let source = bench.source("/feed", allowPrivate: true)
+    let result = try await bench.harvest([source])
+
+    #expect(result[0].record.outcome == .failed)
+    let message = try #require(result[0].record.message)
+    #expect(message.contains("which Drom never fetches from"), "\(message)")
+    #expect(asked.value == ["127.0.0.1", host])
+    #expect(bench.server.requests(to: "/feed").count == 1)
+  }
+
+  @Test("A redirect from an allowed loopback source to another loopback port is followed")
+  func redirectWithinAllowance() async throws {
+    let bench = try HarvestBench()
+    let other = FixtureServer()
+    try other.start()
+    defer { other.stop() }
+    other.serve("/feed", body: feed([("urn:1", "Moved next door")]))
+    bench.server.route("/feed") { _ in
+      .init(status: .found, headers: [("Location", other.url("/feed"))])
+    }
+    let source = bench.source("/feed", allowPrivate: true)
+    try await bench.harvest([source])
+    #expect(try bench.titles(source) == ["Moved next door"])
+  }
+}
