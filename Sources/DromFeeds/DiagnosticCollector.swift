@@ -73,15 +73,24 @@ final class DiagnosticCollector {
 
   func has(_ code: String) -> Bool { perCode[code] != nil }
 
-  func error(_ code: String, at node: XMLNode, _ message: @autoclosure () -> String) {
+  func error(_ code: String, at node: some DiagnosticPlace, _ message: @autoclosure () -> String) {
     add(.error, code, line: node.line, column: node.column, message())
   }
 
-  func warning(_ code: String, at node: XMLNode, _ message: @autoclosure () -> String) {
+  func warning(_ code: String, at node: some DiagnosticPlace, _ message: @autoclosure () -> String)
+  {
     add(.warning, code, line: node.line, column: node.column, message())
   }
 
-  func note(_ code: String, at node: XMLNode, _ message: @autoclosure () -> String) {
+  func note(_ code: String, at node: some DiagnosticPlace, _ message: @autoclosure () -> String) {
     add(.note, code, line: node.line, column: node.column, message())
   }
 }
+
+/// Where in a document something was found: an XML element, a JSON value.
+protocol DiagnosticPlace {
+  var line: Int { get }
+  var column: Int { get }
+}
+
+extension XMLNode: DiagnosticPlace {}

@@ -7,6 +7,8 @@ final class AdapterContext {
   let options: FeedReadOptions
   var feedLanguage: String?
   var feedAuthors: [Author] = []
+  /// The feed's own date, given to entries that have none.
+  var feedUpdated: Date?
   /// Base for relative links when no `xml:base` applies: the document's URL, else the feed's
   /// own home page link.
   var linkBase: String?
@@ -31,7 +33,9 @@ final class AdapterContext {
   /// collector of its own whose diagnostics are replayed into this one in document order.
   func snapshotForOneEntry() -> (AdapterWorkspace) -> AdapterContext {
     let (file, options, saturated) = (diagnostics.file, options, diagnostics.saturatedCodes)
-    let (feedLanguage, feedAuthors, linkBase) = (feedLanguage, feedAuthors, linkBase)
+    let (feedLanguage, feedAuthors, linkBase, feedUpdated) = (
+      feedLanguage, feedAuthors, linkBase, feedUpdated
+    )
     return { workspace in
       let copy = AdapterContext(
         diagnostics: DiagnosticCollector(file: file, keepingAll: true, saturated: saturated),
@@ -39,6 +43,7 @@ final class AdapterContext {
       copy.feedLanguage = feedLanguage
       copy.feedAuthors = feedAuthors
       copy.linkBase = linkBase
+      copy.feedUpdated = feedUpdated
       return copy
     }
   }
@@ -77,24 +82,22 @@ enum EntryAdapter {
         links.append(
           Link(
             href: resolved, rel: link.rel, type: link.type, hreflang: link.hreflang,
-            title: link.title))
+            title: link.title, length: link.length.flatMap { Int($0) }))
       }
     }
-    let entry = start(
-      id: atom.id, title: title, link: links.first { $0.rel == "alternate" }?.href, node: node,
-      number: number, context: context)
-    guard var entry else { return nil }
+    var entry = start(id: atom.id, title: title, node: node)
     entry.links = links
     let label = entryLabel(number, entry.title)
+    entry.published = atom.published.flatMap { date($0, .rfc3339, label: label, context: context) }
     if let updated = atom.updated {
       entry.updated = date(updated, .rfc3339, label: label, context: context)
+    } else if entry.published != nil {
+      entry.updated = entry.published
     } else {
-      context.diagnostics.warning(
-        "entry.no-date", at: node,
-        "\(label) has no <updated> date: add <updated>2026-03-10T09:00:00+01:00</updated>, changed whenever the entry changes"
-      )
+      undated(
+        &entry, label: label, node: node, context: context,
+        fix: "add <updated>2026-03-10T09:00:00+01:00</updated>, changed whenever the entry changes")
     }
-    entry.published = atom.published.flatMap { date($0, .rfc3339, label: label, context: context) }
     if let summary = atom.summary {
       entry.summary =
         plainText(
@@ -102,22 +105,28 @@ enum EntryAdapter {
         ).nilIfEmpty
     }
     if let content = atom.content, content.src == nil {
+      // The content's own xml:base (inherited ones included) resolves its links.
       entry.content = richText(
-        content.text.type, content.text.value, base: node.base ?? base, label: label,
-        node: content.text.node, context: context)
+        content.text.type, content.text.value, base: content.text.node.base ?? base,
+        label: label, node: content.text.node, context: context)
     }
-    entry.authors = atom.authors.compactMap { person in
-      person.name.map { Author(name: $0, uri: person.uri, email: person.email) }
-    }
+    entry.authors = atom.authors.compactMap(author(from:))
     if entry.authors.isEmpty { entry.authors = context.feedAuthors }
+    entry.contributors = atom.contributors.compactMap(author(from:))
     entry.categories = atom.categories.compactMap { category in
       category.term.map { Category(term: $0, scheme: category.scheme, label: category.label) }
     }
     entry.rights = atom.rights.map {
       plainText($0.type, $0.value, base: nil, with: context.workspace.html)
     }
+    applyMedia(atom.media, to: &entry, base: base, node: node, context: context)
     entry.language = ProfileAdapter.language(
       node.lang ?? context.feedLanguage, label: label, at: node, context: context)
+    guard
+      complete(
+        &entry, link: links.first { $0.rel == "alternate" }?.href, number: number, node: node,
+        context: context)
+    else { return nil }
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
@@ -133,40 +142,45 @@ enum EntryAdapter {
     let title = item.title.map {
       plainText("html", $0, base: nil, with: context.workspace.html)
     }
-    guard
-      var entry = start(
-        id: item.guid?.value, title: title, link: link, node: node, number: number, context: context
-      )
-    else { return nil }
+    var entry = start(id: item.guid?.value, title: title, node: node)
     let label = entryLabel(number, entry.title)
     if let link { entry.links.append(Link(href: link)) }
     for enclosure in item.enclosures {
       guard let url = enclosure.url,
         let resolved = checkedLink(url, base: base, at: node, context: context)
       else { continue }
-      entry.links.append(Link(href: resolved, rel: "enclosure", type: enclosure.type))
+      entry.links.append(
+        Link(
+          href: resolved, rel: "enclosure", type: enclosure.type,
+          length: enclosure.length.flatMap { Int($0) }))
     }
     if let dateNode = item.pubDate {
       entry.published = date(dateNode, .rfc822, label: label, context: context)
     } else if let dateNode = item.dublinCore.date {
       entry.published = date(dateNode, .rfc3339, label: label, context: context)
     } else {
-      context.diagnostics.warning(
-        "entry.no-date", at: node,
-        "\(label) has no <pubDate>: add <pubDate>Tue, 10 Mar 2026 09:00:00 +0100</pubDate>")
+      undated(
+        &entry, label: label, node: node, context: context,
+        fix: "add <pubDate>Tue, 10 Mar 2026 09:00:00 +0100</pubDate>")
     }
-    entry.updated = entry.published
+    if !entry.dateIsFromFeed { entry.updated = entry.published }
     applyRSSText(
       description: item.description, encoded: item.contentEncoded, to: &entry, base: base,
       label: label, node: node, context: context)
     entry.authors = (item.dublinCore.creators + [item.author].compactMap { $0 }).map(author(from:))
+    entry.contributors = item.dublinCore.contributors.map(author(from:))
     entry.categories =
       item.categories.map { Category(term: $0.value, scheme: $0.domain) }
       + item.dublinCore.subjects.map { Category(term: $0) }
     entry.rights = item.dublinCore.rights
+    applyMedia(item.media, to: &entry, base: base, node: node, context: context)
+    if entry.authors.isEmpty { entry.authors = context.feedAuthors }
     entry.language = ProfileAdapter.language(
       item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node,
       context: context)
+    guard complete(&entry, link: link, number: number, node: node, context: context) else {
+      return nil
+    }
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
@@ -177,62 +191,124 @@ enum EntryAdapter {
     let title = item.title.map {
       plainText("html", $0, base: nil, with: context.workspace.html)
     }
-    guard
-      var entry = start(
-        id: item.about ?? item.dublinCore.identifier, title: title, link: link, node: node,
-        number: number, context: context)
-    else { return nil }
+    var entry = start(id: item.about ?? item.dublinCore.identifier, title: title, node: node)
     let label = entryLabel(number, entry.title)
     if let link { entry.links.append(Link(href: link)) }
     if let dateNode = item.dublinCore.date {
       entry.published = date(dateNode, .rfc3339, label: label, context: context)
       entry.updated = entry.published
     } else {
-      context.diagnostics.warning(
-        "entry.no-date", at: node,
-        "\(label) has no <dc:date>: add <dc:date>2026-03-10T09:00:00+01:00</dc:date>")
+      undated(
+        &entry, label: label, node: node, context: context,
+        fix: "add <dc:date>2026-03-10T09:00:00+01:00</dc:date>")
     }
     applyRSSText(
       description: item.description, encoded: item.contentEncoded, to: &entry, base: base,
       label: label, node: node, context: context)
     entry.authors = item.dublinCore.creators.map(author(from:))
+    if entry.authors.isEmpty { entry.authors = context.feedAuthors }
+    entry.contributors = item.dublinCore.contributors.map(author(from:))
     entry.categories = item.dublinCore.subjects.map { Category(term: $0) }
     entry.rights = item.dublinCore.rights
     entry.language = ProfileAdapter.language(
       item.dublinCore.language ?? node.lang ?? context.feedLanguage, label: label, at: node,
       context: context)
+    guard complete(&entry, link: link, number: number, node: node, context: context) else {
+      return nil
+    }
     return ProfileAdapter.apply(to: entry, node: node, label: label, context: context)
   }
 
   // MARK: - Shared steps
 
-  /// Checks title and id; nil when the entry cannot be kept.
-  private static func start(
-    id rawID: String?, title: String?, link: String?, node: XMLNode, number: Int,
+  /// A new entry with the id and title its feed gave; either may still be empty, until
+  /// `complete` fills them in.
+  private static func start(id: String?, title: String?, node: XMLNode) -> Entry {
+    Entry(id: id ?? "", kind: .practice, title: title ?? "", line: node.line)
+  }
+
+  /// Gives an entry without a title one made from its text, and one without an id an id made
+  /// from its link and title. False when the entry has neither title nor any text: there is
+  /// nothing to list, and it is left out.
+  static func complete(
+    _ entry: inout Entry, link: String?, number: Int, node: some DiagnosticPlace,
     context: AdapterContext
-  ) -> Entry? {
-    guard let title, !title.isEmpty else {
-      context.diagnostics.error(
+  ) -> Bool {
+    if entry.title.isEmpty {
+      guard let derived = DerivedTitle.make(from: entry.summary ?? entry.content?.text ?? "")
+      else {
+        context.diagnostics.error(
+          "entry.empty", at: node,
+          "entry \(number) has neither a title nor any text, so it was left out: add <title>…</title> with the practice's name"
+        )
+        return false
+      }
+      entry.title = derived
+      entry.titleIsDerived = true
+      context.diagnostics.warning(
         "entry.no-title", at: node,
-        "entry \(number) has no title, so it was left out: add <title>…</title> with the practice's name"
+        "entry \(number) has no title; Drom shows the start of its text instead (“\(derived)”): add <title>…</title> with the practice's name"
       )
-      return nil
     }
-    let label = entryLabel(number, title)
-    var entry: Entry
-    if let rawID, !rawID.isEmpty {
-      entry = Entry(id: rawID, kind: .practice, title: title, line: node.line)
-    } else {
-      entry = Entry(
-        id: StableID.derived(link: link, title: title), kind: .practice, title: title,
-        line: node.line)
+    if entry.id.isEmpty {
+      entry.id = StableID.derived(link: link, title: entry.title)
       entry.idIsDerived = true
       context.diagnostics.warning(
         "entry.no-id", at: node,
-        "\(label) has no id; Drom made one from its link and title, which changes if either changes: add <id> (Atom) or <guid> (RSS) that never changes"
+        "\(entryLabel(number, entry.title)) has no id; Drom made one from its link and title, which changes if either changes: add <id> (Atom), <guid> (RSS) or \"id\" (JSON Feed) that never changes"
       )
     }
-    return entry
+    return true
+  }
+
+  /// An entry without a date of its own takes its feed's, flagged, with a warning.
+  static func undated(
+    _ entry: inout Entry, label: EntryLabel, node: some DiagnosticPlace, context: AdapterContext,
+    fix: String
+  ) {
+    if let feedDate = context.feedUpdated {
+      entry.updated = feedDate
+      entry.dateIsFromFeed = true
+    }
+    context.diagnostics.warning(
+      "entry.no-date", at: node,
+      "\(label) has no date\(context.feedUpdated == nil ? "" : ", so it carries the feed's"): \(fix)"
+    )
+  }
+
+  /// Podcast and Media RSS fields, where the entry has nothing better: its image, media
+  /// files as enclosures, a summary, an author.
+  private static func applyMedia(
+    _ media: MediaExtensions, to entry: inout Entry, base: String?, node: XMLNode,
+    context: AdapterContext
+  ) {
+    guard !media.isEmpty else { return }
+    if entry.image == nil, let image = media.image {
+      entry.image = checkedLink(image, base: base, at: node, context: context)
+    }
+    for content in media.contents where !content.isImage {
+      guard !entry.links.contains(where: { $0.href == content.url }),
+        let resolved = checkedLink(content.url, base: base, at: node, context: context)
+      else { continue }
+      entry.links.append(
+        Link(
+          href: resolved, rel: "enclosure", type: content.type,
+          length: content.fileSize.flatMap { Int($0) }))
+    }
+    if entry.summary == nil {
+      if let description = media.description {
+        entry.summary =
+          plainText(
+            description.attribute("type") ?? "plain", description.text, base: base,
+            with: context.workspace.html
+          ).nilIfEmpty
+      } else if let summary = media.podcastSummary {
+        entry.summary = HTMLSanitizer.collapseWhitespace(summary).nilIfEmpty
+      }
+    }
+    if entry.authors.isEmpty, let author = media.podcastAuthor {
+      entry.authors = [Author(name: author)]
+    }
   }
 
   private static func applyRSSText(
@@ -292,7 +368,7 @@ enum EntryAdapter {
   }
 
   static func richText(
-    _ type: String, _ value: String, base: String?, label: EntryLabel, node: XMLNode,
+    _ type: String, _ value: String, base: String?, label: EntryLabel, node: some DiagnosticPlace,
     context: AdapterContext
   ) -> RichText? {
     let result: HTMLSanitizer.Result
@@ -313,7 +389,7 @@ enum EntryAdapter {
   }
 
   private static func reportRemoved(
-    _ removed: [String], label: EntryLabel, node: XMLNode, context: AdapterContext
+    _ removed: [String], label: EntryLabel, node: some DiagnosticPlace, context: AdapterContext
   ) {
     guard !removed.isEmpty else { return }
     context.diagnostics.note(
@@ -322,9 +398,9 @@ enum EntryAdapter {
     )
   }
 
-  static func checkedLink(_ href: String, base: String?, at node: XMLNode, context: AdapterContext)
-    -> String?
-  {
+  static func checkedLink(
+    _ href: String, base: String?, at node: some DiagnosticPlace, context: AdapterContext
+  ) -> String? {
     let resolved = URLResolver.resolve(href, against: base)
     guard URLResolver.isWebAddress(resolved) else {
       context.diagnostics.warning(
@@ -351,6 +427,11 @@ enum EntryAdapter {
         "\(label): the date '\(text)' has \(repair); write it like \(form.example)")
     }
     return parsed.date
+  }
+
+  /// An Atom person construct with a name.
+  static func author(from person: AtomPerson) -> Author? {
+    person.name.map { Author(name: $0, uri: person.uri, email: person.email) }
   }
 
   /// RSS `author` is "email (Name)"; `dc:creator` is a name.

@@ -17,13 +17,19 @@ public struct FeedReadResult: Sendable {
   public var isRejected: Bool
 }
 
-/// Reads one feed document (Atom 1.0, RSS 2.0/0.9x, RSS 1.0) as a stream.
+/// Reads one feed document (Atom 1.0 and 0.3, RSS 2.0/0.9x, RSS 1.0 as a stream; JSON Feed).
 ///
 /// Push bytes as they arrive; each entry is handed to `onEntry` as soon as it is complete and
 /// adapted, so memory does not grow with the feed. Every problem becomes a `Diagnostic`.
 public final class FeedReader {
   private let splitter: FeedSplitter
   private let parser: XMLStreamParser
+  private let limits: ParserLimits
+  /// A JSON Feed's bytes, collected whole and read at the end (JSON Feeds are small, and
+  /// bounded by the document limit); nil for an XML document.
+  private var json: [UInt8]?
+  private var jsonStopped = false
+  private var formatKnown = false
 
   public init(file: String, options: FeedReadOptions = .init(), onEntry: @escaping (Entry) -> Void)
   {
@@ -33,23 +39,51 @@ public final class FeedReader {
     parser = XMLStreamParser(
       limits: options.limits, diagnostics: diagnostics, sink: splitter,
       encodingOverride: options.charset)
+    limits = options.limits
   }
 
   public func push(_ bytes: UnsafeRawBufferPointer) {
-    parser.push(bytes)
+    if !formatKnown, let first = Self.firstSignificantByte(bytes) {
+      formatKnown = true
+      if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { json = [] }
+    }
+    guard json != nil else {
+      parser.push(bytes)
+      return
+    }
+    guard !jsonStopped else { return }
+    if json!.count + bytes.count > limits.maxDocumentBytes {
+      jsonStopped = true
+      splitter.context.diagnostics.add(
+        .error, "limit.document-size", line: 1,
+        "the document is larger than \(limits.maxDocumentBytes) bytes: split it into pages (JSON Feed's next_url) or ask the operator to raise the limit"
+      )
+      return
+    }
+    json!.append(contentsOf: bytes)
+  }
+
+  /// The first byte that is not white space or a UTF-8 byte order mark: '{' starts a JSON Feed.
+  private static func firstSignificantByte(_ bytes: UnsafeRawBufferPointer) -> UInt8? {
+    let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    return bytes[start...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
   }
 
   /// True once the document was refused (a limit, hostile markup, not XML): the rest of it
   /// need not be read or downloaded.
-  public var isStopped: Bool { parser.stopped || splitter.rejected }
+  public var isStopped: Bool { parser.stopped || splitter.rejected || jsonStopped }
 
   public func push(_ data: Data) {
-    parser.push(data)
+    data.withUnsafeBytes { push($0) }
   }
 
   public func finish() -> FeedReadResult {
-    parser.finish()
-    splitter.finish(documentStopped: parser.stopped)
+    if let json {
+      if !jsonStopped { splitter.readJSONFeed(json, limits: limits) }
+    } else {
+      parser.finish()
+    }
+    splitter.finish(documentStopped: parser.stopped || jsonStopped)
     let diagnostics = splitter.context.diagnostics.diagnostics
     let rejected =
       splitter.rejected
@@ -118,10 +152,10 @@ public final class FeedReader {
 final class FeedSplitter: XMLSplitSink {
   let context: AdapterContext
   private let onEntry: (Entry) -> Void
-  private(set) var head = FeedDocument(format: .atom10)
-  private(set) var rejected = false
+  var head = FeedDocument(format: .atom10)
+  var rejected = false
   private(set) var keptEntries = 0
-  private var format: FeedFormat?
+  var format: FeedFormat?
   private var rdfNamespace = NS.rss10
   private var entryNumber = 0
   private var seenIDs: Set<String> = []
@@ -145,7 +179,7 @@ final class FeedSplitter: XMLSplitSink {
     case .rss20, .rss09x:
       if depth == 1 { return name == QName("", "channel") ? .container : .skip }
       return .subtree
-    case .atom10, .rss10, .none:
+    default:
       return .subtree
     }
   }
@@ -155,13 +189,38 @@ final class FeedSplitter: XMLSplitSink {
   ) -> SplitDecision {
     rootLine = line
     let lang = attributes.first { $0.name == QName(NS.xml, "lang") }?.value
+    var readAs: String?
     switch (name.namespace, name.local) {
     case (NS.atom, "feed"):
       format = .atom10
-      context.feedLanguage = lang
-    case ("", "rss"):
+    case (NS.atom03, "feed"):
+      format = .atom03
+      context.diagnostics.add(
+        .note, "feed.atom-0.3", line: line, column: column,
+        "this feed is Atom 0.3, a draft that Atom 1.0 (RFC 4287) replaced in 2005; Drom reads it, but ask your CMS for an Atom 1.0 or RSS 2.0 feed"
+      )
+    case (_, "feed"):
+      // A hand-made template's <feed> without the Atom namespace, or with a wrong one.
+      format = .atom10
+      readAs = NS.atom
+      context.diagnostics.add(
+        .note, "feed.unexpected-namespace", line: line, column: column,
+        "the root <feed> is \(name.namespace.isEmpty ? "in no namespace" : "in the namespace \(name.namespace)"), so it was read as Atom 1.0: add xmlns=\"http://www.w3.org/2005/Atom\" to it"
+      )
+    case (_, "rss"):
       let version = attributes.first { $0.name.local == "version" }?.value ?? "2.0"
       format = version.hasPrefix("0.9") ? .rss09x : .rss20
+      if !name.namespace.isEmpty {
+        // RSS has no namespace; UserLand and Harvard once published RSS 2.0 in one of theirs.
+        readAs = ""
+        let which =
+          [NS.rss2UserLand, NS.rss2Harvard].contains(name.namespace)
+          ? "the old namespace \(name.namespace)" : "the unexpected namespace \(name.namespace)"
+        context.diagnostics.add(
+          .note, "feed.unexpected-namespace", line: line, column: column,
+          "the root <rss> is in \(which), so it was read as RSS without one: remove the xmlns attribute from <rss>"
+        )
+      }
     case (NS.rdf, "RDF"):
       format = .rss10
       rdfNamespace = NS.rss10
@@ -169,12 +228,14 @@ final class FeedSplitter: XMLSplitSink {
       rejected = true
       context.diagnostics.add(
         .error, "feed.unknown-format", line: line, column: column,
-        "the document's root element is <\(name.local)>\(name.namespace.isEmpty ? "" : " in \(name.namespace)"), not a feed: Drom reads Atom (<feed xmlns=\"http://www.w3.org/2005/Atom\">), RSS 2.0 (<rss version=\"2.0\">) and RSS 1.0"
+        "the document's root element is <\(name.local)>\(name.namespace.isEmpty ? "" : " in \(name.namespace)"), not a feed: Drom reads Atom (<feed xmlns=\"http://www.w3.org/2005/Atom\">), RSS 2.0 (<rss version=\"2.0\">), RSS 1.0 and JSON Feed"
       )
       return .reject
     }
+    if format == .atom10 || format == .atom03 { context.feedLanguage = lang }
     head = FeedDocument(format: format ?? .atom10)
     head.language = lang.flatMap(LanguageTag.init)
+    if let readAs { return .containerReadingNamespace(name.namespace, as: readAs) }
     return .container
   }
 
@@ -188,6 +249,10 @@ final class FeedSplitter: XMLSplitSink {
       tombstone(node)
     case (NS.atom, "entry") where format == .atom10:
       adapt { EntryAdapter.entry(from: AtomEntry(node), number: $0, context: $1) }
+    case (NS.atom03, "entry") where format == .atom03:
+      adapt {
+        EntryAdapter.entry(from: AtomEntry(atom03: Atom03Entry(node)), number: $0, context: $1)
+      }
     case ("", "item") where format == .rss20 || format == .rss09x:
       adapt { EntryAdapter.entry(from: RSSItem(node), number: $0, context: $1) }
     case (NS.rss10, "item") where format == .rss10, (NS.rss090, "item") where format == .rss10:
@@ -199,10 +264,12 @@ final class FeedSplitter: XMLSplitSink {
       rdfNamespace = node.name.namespace
       channelMetadata(node, namespace: rdfNamespace)
     default:
-      if format == .atom10, node.name.namespace == NS.atom {
-        atomMetadata(node)
-      } else if format == .rss20 || format == .rss09x, node.name.namespace.isEmpty {
-        rssMetadata(node)
+      switch format {
+      case .atom10: atomMetadata(node)
+      case .atom03: atom03Metadata(node)
+      case .rss20, .rss09x: rssMetadata(node)
+      case .rss10 where node.name.local == "image": rdfImage(node)
+      default: break
       }
     }
   }
@@ -251,7 +318,7 @@ final class FeedSplitter: XMLSplitSink {
     }
   }
 
-  private func accept(_ entry: consuming Entry?, number: Int) {
+  func accept(_ entry: consuming Entry?, number: Int) {
     guard let entry else { return }
     guard seenIDs.insert(entry.id).inserted else {
       context.diagnostics.add(
@@ -274,66 +341,5 @@ final class FeedSplitter: XMLSplitSink {
     }
     let when = node.attribute("when").flatMap { FeedDates.rfc3339($0)?.date }
     head.deletedEntries.append(DeletedEntry(ref: ref, when: when))
-  }
-
-  private func atomMetadata(_ node: XMLNode) {
-    switch node.name.local {
-    case "title":
-      head.title = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
-    case "subtitle":
-      head.subtitle = EntryAdapter.plainText(AtomText(node).type, node.text, base: nil).nilIfEmpty
-    case "id": head.id = node.trimmedText
-    case "updated": head.updated = node.trimmedText.flatMap { FeedDates.rfc3339($0)?.date }
-    case "generator": head.generator = node.trimmedText
-    case "link":
-      let link = AtomLink(node)
-      if let href = link.href {
-        head.links.append(
-          Link(
-            href: URLResolver.resolve(href, against: node.base ?? context.options.documentURL),
-            rel: link.rel, type: link.type, hreflang: link.hreflang, title: link.title))
-      }
-    case "author":
-      let person = AtomPerson(node)
-      if let name = person.name {
-        context.feedAuthors.append(Author(name: name, uri: person.uri, email: person.email))
-      }
-    default: break
-    }
-  }
-
-  private func rssMetadata(_ node: XMLNode) {
-    switch node.name.local {
-    case RSSChannelField.title: head.title = node.trimmedText
-    case RSSChannelField.description:
-      head.subtitle = node.trimmedText.map { EntryAdapter.plainText("html", $0, base: nil) }
-    case RSSChannelField.link:
-      if let href = node.trimmedText {
-        head.links.append(Link(href: href))
-        if context.linkBase == nil { context.linkBase = href }
-      }
-    case RSSChannelField.language:
-      context.feedLanguage = node.trimmedText
-      head.language = node.trimmedText.flatMap(LanguageTag.init)
-    case RSSChannelField.lastBuildDate, RSSChannelField.pubDate:
-      head.updated =
-        head.updated ?? node.trimmedText.flatMap { FeedDates.parse($0, expecting: .rfc822)?.date }
-    case RSSChannelField.generator: head.generator = node.trimmedText
-    default: break
-    }
-  }
-
-  private func channelMetadata(_ node: XMLNode, namespace: String) {
-    head.title = node.text(namespace, "title")
-    head.subtitle = node.text(namespace, "description")
-    if let link = node.text(namespace, "link") {
-      head.links.append(Link(href: link))
-      if context.linkBase == nil { context.linkBase = link }
-    }
-    if let language = node.text(NS.dc, "language") {
-      context.feedLanguage = language
-      head.language = LanguageTag(language)
-    }
-    head.id = node.attribute("about", namespace: NS.rdf)
   }
 }

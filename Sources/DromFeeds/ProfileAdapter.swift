@@ -102,7 +102,9 @@ enum ProfileAdapter {
     return .practice
   }
 
-  static func language(_ raw: String?, label: EntryLabel, at node: XMLNode, context: AdapterContext)
+  static func language(
+    _ raw: String?, label: EntryLabel, at node: some DiagnosticPlace, context: AdapterContext
+  )
     -> LanguageTag?
   {
     guard let raw, !raw.isEmpty else {

@@ -6,6 +6,10 @@ import Foundation
 enum SplitDecision {
   /// An element whose children are handed over one by one (`atom:feed`, `rss`, `channel`).
   case container
+  /// A root container in a namespace its format does not use (`<feed>` with none, `<rss>` in
+  /// the old UserLand namespace): every element of the document in `namespace` is read as if
+  /// it were in `readAs`.
+  case containerReadingNamespace(String, as: String)
   /// An element handed over whole once it closes (an entry, or a piece of feed metadata).
   case subtree
   /// An element to pass over, with everything inside it.
@@ -39,7 +43,10 @@ final class XMLStreamParser {
   let limits: ParserLimits
   let diagnostics: DiagnosticCollector
   private weak var sink: (any XMLSplitSink)?
-  private let encodingOverride: String?
+  /// The transport's charset, or what `EncodingCheck` found the bytes really are.
+  private var encodingOverride: String?
+  /// Set for a UTF-32 document, which is read through UTF-8.
+  private var utf32: UTF32Transcoder?
 
   private var context: xmlParserCtxtPtr?
   private var handler = xmlSAXHandler()
@@ -66,6 +73,8 @@ final class XMLStreamParser {
     repeating: (nil, ""), count: 256)
   private var names: [UnsafeRawPointer: String] = [:]
   private var warnedEntities: Set<String> = []
+  /// A namespace to read as another, set by the root's decision (rare; nil nearly always).
+  private var namespaceAlias: (from: String, to: String)?
   var stopped = false
   private(set) var sawRootElement = false
 
@@ -97,6 +106,39 @@ final class XMLStreamParser {
       )
       return
     }
+    if utf32 != nil {
+      let converted = utf32!.transcode(bytes)
+      converted.withUnsafeBytes { pushDecoded($0) }
+      return
+    }
+    if context == nil,
+      let correction = EncodingCheck.correction(for: bytes, transportCharset: encodingOverride)
+    {
+      switch correction {
+      case .readAs(let encoding, let declared):
+        diagnostics.add(
+          .warning, "feed.charset-mismatch", line: 1,
+          "the feed's character set is given as '\(declared)', but its bytes are \(encoding == "UTF-8" ? "UTF-8" : "not UTF-8"); they were read as \(encoding). Save the feed as UTF-8 and declare encoding=\"UTF-8\" (and charset=utf-8 on the server)"
+        )
+        encodingOverride = encoding
+      case .utf32(let bigEndian):
+        diagnostics.add(
+          .note, "feed.utf-32", line: 1,
+          "the feed is UTF-32; Drom reads it, but UTF-8 says the same in a quarter of the bytes: save it as UTF-8"
+        )
+        encodingOverride = "UTF-8"
+        utf32 = UTF32Transcoder(bigEndian: bigEndian)
+        let converted = utf32!.transcode(bytes)
+        converted.withUnsafeBytes { pushDecoded($0) }
+        return
+      }
+    }
+    pushDecoded(bytes)
+  }
+
+  /// Pushes bytes in the encoding libxml2 is told to read.
+  private func pushDecoded(_ bytes: UnsafeRawBufferPointer) {
+    guard !stopped, bytes.count > 0 else { return }
     var bytes = bytes
     if context == nil {
       // libxml2 detects the encoding (BOM, UTF-16) from the first bytes given at creation.
@@ -223,7 +265,10 @@ final class XMLStreamParser {
       frames.append(.skip)
       return
     }
-    let qname = QName(name(uri), name(local))
+    var qname = QName(name(uri), name(local))
+    if let namespaceAlias, qname.namespace == namespaceAlias.from {
+      qname = QName(namespaceAlias.to, qname.local)
+    }
     parsedAttributes.removeAll(keepingCapacity: true)
     var lang = langs.last?.value
     var base = bases.last?.value
@@ -278,6 +323,10 @@ final class XMLStreamParser {
     case .container:
       enterScopes()
       frames.append(.container(qname))
+    case .containerReadingNamespace(let namespace, let readAs):
+      namespaceAlias = (namespace, readAs)
+      enterScopes()
+      frames.append(.container(QName(readAs, qname.local)))
     case .subtree:
       enterScopes()
       let tree = XMLSubtree()

@@ -144,7 +144,7 @@ public final class Fetcher: Sendable {
       request.headers.add(
         name: "Accept",
         value:
-          "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+          "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, application/json;q=0.8, */*;q=0.1"
       )
       request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
       // Only validators the server itself sent are sent back (never invented ones).

@@ -32,16 +32,19 @@ public struct Link: Codable, Hashable, Sendable {
   public var type: String?
   public var hreflang: String?
   public var title: String?
+  /// The size in bytes, when the feed gives it (enclosures).
+  public var length: Int?
 
   public init(
     href: String, rel: String = "alternate", type: String? = nil, hreflang: String? = nil,
-    title: String? = nil
+    title: String? = nil, length: Int? = nil
   ) {
     self.href = href
     self.rel = rel
     self.type = type
     self.hreflang = hreflang
     self.title = title
+    self.length = length
   }
 }
 
@@ -106,12 +109,19 @@ public struct Entry: Codable, Hashable, Sendable {
   public var kind: EntryKind
   public var language: LanguageTag?
   public var title: String
+  /// True when the feed gave no title and Drom made one from the entry's first sentence.
+  public var titleIsDerived: Bool
   public var summary: String?
   public var content: RichText?
   public var links: [Link]
   public var published: Date?
   public var updated: Date?
+  /// True when the entry had no date of its own and carries its feed's.
+  public var dateIsFromFeed: Bool
   public var authors: [Author]
+  public var contributors: [Author]
+  /// An image that stands for the entry (`media:thumbnail`, `itunes:image`, JSON Feed `image`).
+  public var image: String?
   public var categories: [Category]
   /// The vocabulary concepts the entry's categories and audiences name, with every broader
   /// concept above them (so a filter on a theme finds its narrower themes too). Set when the
@@ -146,12 +156,16 @@ public struct Entry: Codable, Hashable, Sendable {
     self.kind = kind
     self.language = nil
     self.title = title
+    self.titleIsDerived = false
     self.summary = nil
     self.content = nil
     self.links = []
     self.published = nil
     self.updated = nil
+    self.dateIsFromFeed = false
     self.authors = []
+    self.contributors = []
+    self.image = nil
     self.categories = []
     self.concepts = []
     self.tags = []
@@ -176,6 +190,51 @@ public struct Entry: Codable, Hashable, Sendable {
   /// The page this entry points to: its first `alternate` link.
   public var canonicalLink: String? {
     links.first { $0.rel == "alternate" }?.href
+  }
+}
+
+extension Entry {
+  /// Entries are stored as JSON in the index; one written by an older Drom lacks the fields
+  /// added since, which read as their defaults here instead of failing the whole page.
+  public init(from decoder: any Decoder) throws {
+    let values = try decoder.container(keyedBy: CodingKeys.self)
+    func value<T: Decodable>(_ key: CodingKeys, or fallback: T) throws -> T {
+      try values.decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+    self.init(
+      id: try values.decode(String.self, forKey: .id),
+      kind: try values.decode(EntryKind.self, forKey: .kind),
+      title: try values.decode(String.self, forKey: .title), line: try value(.line, or: 0))
+    idIsDerived = try value(.idIsDerived, or: false)
+    language = try values.decodeIfPresent(LanguageTag.self, forKey: .language)
+    titleIsDerived = try value(.titleIsDerived, or: false)
+    summary = try values.decodeIfPresent(String.self, forKey: .summary)
+    content = try values.decodeIfPresent(RichText.self, forKey: .content)
+    links = try value(.links, or: [])
+    published = try values.decodeIfPresent(Date.self, forKey: .published)
+    updated = try values.decodeIfPresent(Date.self, forKey: .updated)
+    dateIsFromFeed = try value(.dateIsFromFeed, or: false)
+    authors = try value(.authors, or: [])
+    contributors = try value(.contributors, or: [])
+    image = try values.decodeIfPresent(String.self, forKey: .image)
+    categories = try value(.categories, or: [])
+    concepts = try value(.concepts, or: [])
+    tags = try value(.tags, or: [])
+    audiences = try value(.audiences, or: [])
+    places = try value(.places, or: [])
+    resourceLanguages = try value(.resourceLanguages, or: [])
+    identifiers = try value(.identifiers, or: [])
+    license = try values.decodeIfPresent(String.self, forKey: .license)
+    rights = try values.decodeIfPresent(String.self, forKey: .rights)
+    source = try values.decodeIfPresent(String.self, forKey: .source)
+    isPartOf = try values.decodeIfPresent(String.self, forKey: .isPartOf)
+    translationOf = try values.decodeIfPresent(String.self, forKey: .translationOf)
+    temporal = try values.decodeIfPresent(Period.self, forKey: .temporal)
+    contacts = try value(.contacts, or: [])
+    legal = try values.decodeIfPresent(LegalInfo.self, forKey: .legal)
+    outcomes = try value(.outcomes, or: [])
+    evidence = try value(.evidence, or: [])
+    funding = try value(.funding, or: [])
   }
 }
 

@@ -36,7 +36,8 @@ struct Directory: Sendable {
 /// from `main` so tests run it in process.
 public func buildApplication(
   database: DromDatabase, site: Site, vocabulary: Vocabulary,
-  configuration: ServerConfiguration = .init(), logger: Logger
+  configuration: ServerConfiguration = .init(), logger: Logger,
+  onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
   let directory = Directory(
     database: database, site: site, pages: Pages(site: site, vocabulary: vocabulary),
@@ -65,5 +66,8 @@ public func buildApplication(
     router: HeadAsGet(router: router),
     configuration: .init(
       address: .hostname(configuration.host, port: configuration.port), serverName: "Drom"),
+    onServerRunning: { channel in
+      await onListening(channel.localAddress?.port ?? configuration.port)
+    },
     logger: logger)
 }

@@ -39,8 +39,11 @@ struct Serve: AsyncParsableCommand {
       database: index, site: try await Site.load(directory: site),
       vocabulary: try vocabulary.load(),
       configuration: .init(host: host, port: port, documents: documents),
-      logger: logger)
-    print("Drom is serving http://\(host):\(port)/")
+      logger: logger
+    ) { [host] boundPort in
+      // Once the port is bound, and at once even into a pipe: scripts wait for this line.
+      FileHandle.standardOutput.write(Data("Drom is serving http://\(host):\(boundPort)/\n".utf8))
+    }
     try await app.runService()
   }
 }

@@ -10,7 +10,36 @@ let diagnosticCases: [(code: String, document: String)] = [
   ("feed.empty", ""),
   ("feed.unknown-format", "<html><body>not a feed</body></html>"),
   ("feed.no-title", "<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"),
-  ("entry.no-title", atom("<entry><id>urn:x</id><updated>2026-03-10T09:00:00Z</updated></entry>")),
+  (
+    "entry.no-title",
+    atom(
+      "<entry><id>urn:x</id><updated>2026-03-10T09:00:00Z</updated><summary>Roma stewards accompany job-seekers. More.</summary></entry>"
+    )
+  ),
+  ("entry.empty", atom("<entry><id>urn:x</id><updated>2026-03-10T09:00:00Z</updated></entry>")),
+  (
+    "feed.atom-0.3",
+    "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>t</title></feed>"
+  ),
+  ("feed.unexpected-namespace", "<feed><title>Foyer</title></feed>"),
+  (
+    "feed.charset-mismatch",
+    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Göteborg</title></channel></rss>"
+  ),
+  ("feed.json-version", "{\"title\": \"Foyer\", \"items\": []}"),
+  (
+    "feed.json-no-items",
+    "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"Foyer\"}"
+  ),
+  ("json.malformed", "{\"version\": \"https://jsonfeed.org/version/1.1\",}"),
+  (
+    "json.wrong-type",
+    "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": 5, \"items\": []}"
+  ),
+  (
+    "entry.json-not-object",
+    "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\", \"items\": [42]}"
+  ),
   ("entry.duplicate-id", atom(entry(id: "urn:same") + entry(id: "urn:same", title: "Again"))),
   (
     "entry.no-id",
@@ -117,12 +146,13 @@ struct DiagnosticCodeTests {
     let documentation = try String(
       contentsOf: repositoryRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
     let pattern = try Regex(
-      #"`((?:xml|limit|feed|entry|person|contact|law|finding|event|tombstone)\.[a-z-]+)`"#)
+      #"`((?:xml|json|limit|feed|entry|person|contact|law|finding|event|tombstone)\.[a-z0-9.-]*[a-z0-9])`"#
+    )
     let documented = Set(documentation.matches(of: pattern).map { String($0.output[1].substring!) })
     let tested = Set(diagnosticCases.map(\.code)).union([
       "xml.malformed", "xml.encoding", "xml.entity-declaration", "xml.external-dtd",
       "xml.html-entity", "limit.document-size", "limit.depth", "limit.attributes",
-      "limit.text-length", "feed.charset-repaired",
+      "limit.text-length", "feed.charset-repaired", "feed.utf-32",
     ])
     #expect(
       documented == tested,
@@ -135,9 +165,11 @@ struct DiagnosticCodeTests {
     let result = read(
       atom("<entry><id>urn:x</id>\n<updated>2026-03-10T09:00:00Z</updated></entry>"),
       file: "feeds/brussels.xml")
-    let diagnostic = try #require(result.diagnostic("entry.no-title"))
+    let diagnostic = try #require(result.diagnostic("entry.empty"))
     #expect(diagnostic.compilerStyle.hasPrefix("feeds/brussels.xml:\(diagnostic.location.line):"))
-    #expect(diagnostic.compilerStyle.contains(": error: entry.no-title entry 1 has no title"))
+    #expect(
+      diagnostic.compilerStyle.contains(
+        ": error: entry.empty entry 1 has neither a title nor any text"))
   }
 
   @Test("leaves a person's card out when consent is missing, but keeps a role mailbox")

@@ -66,12 +66,61 @@ struct EncodingTests {
     #expect(title(data, charset: "ISO-8859-1") == "Señal")
   }
 
-  @Test("Bytes that are not in the declared encoding are an xml.encoding error")
-  func invalidBytes() {
-    var data = Data(feed(encoding: "UTF-8", title: "Bad X").utf8)
-    data.replaceSubrange(data.range(of: Data("X".utf8))!, with: [0xFF, 0xFE, 0x41])
+  @Test("Windows-1252 bytes declared as UTF-8 are read as Windows-1252, with a warning")
+  func windows1252DeclaredUTF8() {
+    let data = feed(encoding: "UTF-8", title: "“Égalité” – 5 €").data(using: .windowsCP1252)!
     let result = read(data)
-    #expect(result.codes.contains("xml.encoding"))
+    #expect(result.feed.entries.first?.title == "“Égalité” – 5 €")
+    #expect(result.codes.contains("feed.charset-mismatch"))
+    #expect(!result.isRejected)
+    // A byte Windows-1252 leaves undefined (0x81): read as ISO-8859-1 instead.
+    var undefined = Data(feed(encoding: "UTF-8", title: "Café X").data(using: .windowsCP1252)!)
+    undefined.replaceSubrange(undefined.range(of: Data("X".utf8))!, with: [0x81])
+    #expect(read(undefined).feed.entries.first?.title == "Café \u{81}")
+  }
+
+  @Test("UTF-8 bytes declared as ISO-8859-1, or served as such, are read as UTF-8, with a warning")
+  func utf8DeclaredLatin1() {
+    let data = Data(feed(encoding: "ISO-8859-1", title: "Göteborg – Beograd, Ђурђевдан").utf8)
+    let result = read(data)
+    #expect(result.feed.entries.first?.title == "Göteborg – Beograd, Ђурђевдан")
+    #expect(result.codes.contains("feed.charset-mismatch"))
+    let served = Data(feed(encoding: nil, title: "Malmö").utf8)
+    #expect(title(served, charset: "ISO-8859-1") == "Malmö")
+    // Real Latin-1 stays Latin-1.
+    #expect(title(feed(encoding: "ISO-8859-1", title: "Malmö").data(using: .isoLatin1)!) == "Malmö")
+  }
+
+  @Test("UTF-32 in both byte orders, with and without a byte order mark")
+  func utf32() {
+    let text = feed(encoding: "UTF-32", title: "Εργασία – Рома у Београду")
+    let little = Data([0xFF, 0xFE, 0, 0]) + text.data(using: .utf32LittleEndian)!
+    let big = Data([0, 0, 0xFE, 0xFF]) + text.data(using: .utf32BigEndian)!
+    let bare = text.data(using: .utf32BigEndian)!
+    for data in [little, big, bare] {
+      let result = read(data)
+      #expect(result.feed.entries.first?.title == "Εργασία – Рома у Београду")
+      #expect(result.codes.contains("feed.utf-32"))
+    }
+    // Pushed in pieces that split its code units, it reads the same.
+    var entries: [Entry] = []
+    let pieces = FeedReader(file: "split.xml") { entries.append($0) }
+    for start in stride(from: 0, to: little.count, by: 7) {
+      pieces.push(little.subdata(in: start..<min(start + 7, little.count)))
+    }
+    _ = pieces.finish()
+    #expect(entries.first?.title == "Εργασία – Рома у Београду")
+  }
+
+  @Test("Bytes that contradict the encoding after the first piece are an xml.encoding error")
+  func invalidBytesLater() {
+    let text = feed(encoding: "UTF-8", title: "Bad X")
+    let cut = text.range(of: "Bad")!.lowerBound
+    let reader = FeedReader(file: "test.xml") { _ in }
+    reader.push(Data(text[..<cut].utf8))
+    reader.push(Data([0xFF, 0xFE, 0x41]) + Data(text[cut...].utf8))
+    let result = reader.finish()
+    #expect(result.diagnostics.contains { $0.code == "xml.encoding" })
     #expect(result.isRejected)
   }
 

@@ -8,6 +8,12 @@ struct AtomText {
   var value: String
   var node: XMLNode
 
+  init(type: String, value: String, node: XMLNode) {
+    self.type = type
+    self.value = value
+    self.node = node
+  }
+
   init(_ node: XMLNode) {
     self.node = node
     type = node.attribute("type")?.lowercased() ?? "text"
@@ -23,6 +29,11 @@ struct AtomText {
 struct AtomContent {
   var text: AtomText
   var src: String?
+
+  init(text: AtomText, src: String?) {
+    self.text = text
+    self.src = src
+  }
 
   init(_ node: XMLNode) {
     text = AtomText(node)
@@ -88,8 +99,31 @@ struct AtomEntry {
   var content: AtomContent?
   var links: [AtomLink]
   var authors: [AtomPerson]
+  var contributors: [AtomPerson]
   var categories: [AtomCategory]
   var rights: AtomText?
+  /// Media RSS and podcast elements some Atom feeds carry (YouTube, jekyll-feed).
+  var media: MediaExtensions
+
+  init(
+    node: XMLNode, id: String?, title: AtomText?, updated: XMLNode?, published: XMLNode?,
+    summary: AtomText?, content: AtomContent?, links: [AtomLink], authors: [AtomPerson],
+    contributors: [AtomPerson], categories: [AtomCategory], rights: AtomText?
+  ) {
+    self.node = node
+    self.id = id
+    self.title = title
+    self.updated = updated
+    self.published = published
+    self.summary = summary
+    self.content = content
+    self.links = links
+    self.authors = authors
+    self.contributors = contributors
+    self.categories = categories
+    self.rights = rights
+    media = MediaExtensions(node)
+  }
 
   init(_ node: XMLNode) {
     self.node = node
@@ -100,8 +134,10 @@ struct AtomEntry {
     summary = node.first(NS.atom, "summary").map(AtomText.init)
     content = node.first(NS.atom, "content").map(AtomContent.init)
     links = node.all(NS.atom, "link").map(AtomLink.init)
-    authors = node.all(NS.atom, "author").map(AtomPerson.init)
+    authors = node.all(NS.atom, "author").map { AtomPerson($0) }
+    contributors = node.all(NS.atom, "contributor").map { AtomPerson($0) }
     categories = node.all(NS.atom, "category").map(AtomCategory.init)
     rights = node.first(NS.atom, "rights").map(AtomText.init)
+    media = MediaExtensions(node)
   }
 }

@@ -34,6 +34,7 @@ struct RSSItem {
   var pubDate: XMLNode?
   var contentEncoded: XMLNode?
   var dublinCore: DublinCore
+  var media: MediaExtensions
 
   init(_ node: XMLNode) {
     self.node = node
@@ -48,6 +49,7 @@ struct RSSItem {
     var categories: [RSSCategory] = []
     var enclosures: [RSSEnclosure] = []
     var dublinCore = DublinCore.Builder()
+    var media = MediaExtensions()
     node.forEachElement { child, name in
       if name.namespace.isEmpty {
         switch name.local {
@@ -72,8 +74,11 @@ struct RSSItem {
         dublinCore.add(child, local: name.local)
       } else if name.namespace == NS.content, name.local == "encoded" {
         encodedNode.keepFirst(child)
+      } else {
+        media.add(child, name: name)
       }
     }
+    self.media = media
     title = titleNode?.trimmedText
     link = linkNode?.trimmedText
     description = descriptionNode
@@ -126,6 +131,7 @@ struct RDFItem {
 /// Dublin Core elements 1.1 (`dc:`), as RSS feeds use them.
 struct DublinCore {
   var creators: [String]
+  var contributors: [String]
   var date: XMLNode?
   var language: String?
   var subjects: [String]
@@ -141,10 +147,11 @@ struct DublinCore {
   }
 
   init(
-    creators: [String], date: XMLNode?, language: String?, subjects: [String], rights: String?,
-    identifier: String?
+    creators: [String], contributors: [String], date: XMLNode?, language: String?,
+    subjects: [String], rights: String?, identifier: String?
   ) {
     self.creators = creators
+    self.contributors = contributors
     self.date = date
     self.language = language
     self.subjects = subjects
@@ -155,6 +162,7 @@ struct DublinCore {
   /// Collects the `dc:` children of an item during the item's one pass over them.
   struct Builder {
     private var creators: [String] = []
+    private var contributors: [String] = []
     private var subjects: [String] = []
     private var date: XMLNode?
     private var language: XMLNode?
@@ -164,6 +172,7 @@ struct DublinCore {
     mutating func add(_ child: XMLNode, local: String) {
       switch local {
       case "creator": if let text = child.trimmedText { creators.append(text) }
+      case "contributor": if let text = child.trimmedText { contributors.append(text) }
       case "subject": if let text = child.trimmedText { subjects.append(text) }
       case "date": date.keepFirst(child)
       case "language": language.keepFirst(child)
@@ -175,7 +184,8 @@ struct DublinCore {
 
     func build() -> DublinCore {
       DublinCore(
-        creators: creators, date: date, language: language?.trimmedText, subjects: subjects,
+        creators: creators, contributors: contributors, date: date, language: language?.trimmedText,
+        subjects: subjects,
         rights: rights?.trimmedText, identifier: identifier?.trimmedText)
     }
   }
