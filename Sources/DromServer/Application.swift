@@ -49,6 +49,7 @@ public func buildApplication(
   // Security headers wrap the error handler, so error pages carry them too.
   router.add(middleware: SecurityHeadersMiddleware())
   router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
+  router.add(middleware: LanguageRedirectMiddleware(site: site))
   PageRoutes(directory: directory).register(on: router)
   APIRoutes(directory: directory).register(on: router)
   router.get("/favicon.ico") { _, _ in

@@ -143,3 +143,25 @@ where Builder.Responder.Context == BasicRequestContext {
     }
   }
 }
+
+/// Pages live under a language prefix (`/sv/search`). A page asked for without one — `/search`,
+/// `/entry/…`, a link shared with its prefix cut off — is sent to the reader's language, as `/`
+/// is; the API, assets and the machine endpoints have no language.
+struct LanguageRedirectMiddleware<Context: RequestContext>: RouterMiddleware {
+  let site: Site
+  static var withoutLanguage: Set<Substring> {
+    ["api", "assets", "healthz", "metrics", "favicon.ico"]
+  }
+
+  func handle(
+    _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
+    let path = request.uri.path
+    guard request.method == .get || request.method == .head,
+      let first = path.split(separator: "/").first,
+      !site.supports(String(first)), !Self.withoutLanguage.contains(first)
+    else { return try await next(request, context) }
+    let language = site.negotiate(acceptLanguage: request.headers[.acceptLanguage])
+    return Responses.redirect(to: "/\(language)\(path)\(request.uri.query.map { "?" + $0 } ?? "")")
+  }
+}

@@ -79,6 +79,8 @@ public struct Pages: Sendable {
     }
     let pages = max(1, (results.total + SearchParameters.pageSize - 1) / SearchParameters.pageSize)
     let base = "/\(language)/search?"
+    let activeFilters =
+      parameters.filters.values.reduce(0) { $0 + $1.count } + (parameters.since == nil ? 0 : 1)
     return PageContent(
       template: "search",
       title: heading
@@ -91,6 +93,7 @@ public struct Pages: Sendable {
         "total": results.total,
         "hits": hits(results.hits, language: language),
         "facets": facets, "hasFilters": !parameters.filters.isEmpty,
+        "activeFilters": activeFilters > 0 ? activeFilters : false,
         "sortNewest": parameters.sort == .newest, "page": parameters.page, "pages": pages,
         "previous": parameters.page > 1 ? base + parameters.queryString { $0.page -= 1 } : false,
         "next": parameters.page < pages ? base + parameters.queryString { $0.page += 1 } : false,

@@ -83,3 +83,49 @@ struct HostileServerTests {
     #expect(try bench.titles(source) == ["Moved next door"])
   }
 }
+
+/// What real servers send besides Atom and RSS in UTF-8.
+@Suite("Feeds as servers really send them", .serialized)
+struct ServedFormatTests {
+  @Test("A JSON Feed served as application/feed+json is harvested like any feed")
+  func jsonFeed() async throws {
+    let bench = try HarvestBench()
+    let json = """
+      {"version": "https://jsonfeed.org/version/1.1", "title": "QualiROM", "language": "sr-Latn",
+       "items": [
+        {"id": "q-1", "title": "Prakse u firmama", "content_html": "<p>Za mlade Rome i Romkinje.</p>",
+         "date_published": "2026-10-18T12:05:27+02:00", "tags": ["prakse"]},
+        {"id": "q-2", "content_text": "Virtuelni koučing je od sada i subotom. Prijave na sajtu.",
+         "date_published": "2026-09-12T08:00:00+02:00"}
+       ]}
+      """
+    bench.server.serve(
+      "/feed.json", body: json, headers: [("Content-Type", "application/feed+json")])
+    let source = bench.source("/feed.json")
+    let result = try await bench.harvest([source])
+    #expect(result[0].record.outcome == .updated, "\(result[0].record.message ?? "")")
+    #expect(
+      try bench.titles(source).sorted() == [
+        "Prakse u firmama", "Virtuelni koučing je od sada i subotom",
+      ])
+    let accept = try #require(
+      bench.server.requests(to: "/feed.json").first?.headers.first(name: "Accept"))
+    #expect(accept.contains("application/feed+json"))
+  }
+
+  @Test("A charset given only by the HTTP header is honoured")
+  func charsetFromHeader() async throws {
+    let bench = try HarvestBench()
+    let latin1 = feed([("urn:1", "Integração de refugiados em Malmö")])
+      .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    bench.server.route("/feed") { _ in
+      .init(
+        headers: [("Content-Type", "application/atom+xml; charset=ISO-8859-1")],
+        body: latin1.data(using: .isoLatin1)!)
+    }
+    let source = bench.source("/feed")
+    try await bench.harvest([source])
+    #expect(try bench.titles(source) == ["Integração de refugiados em Malmö"])
+  }
+}

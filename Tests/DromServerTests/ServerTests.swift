@@ -75,6 +75,52 @@ struct ServerTests {
   }
 
   @Test(
+    "A page asked for without a language goes to the reader's, query and all",
+    arguments: [
+      "/search?q=Roma&kind=practice", "/entry/0123456789abcdef", "/sources", "/about",
+      "/city/G%C3%B6teborg", "/search.atom?q=Roma",
+    ])
+  func pagesWithoutLanguage(_ path: String) async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: path, method: .get, headers: [.acceptLanguage: "sv, en;q=0.5"])
+      { response in
+        #expect(response.status == .found)
+        #expect(response.headers[.location] == "/sv" + path)
+        #expect(response.headers[.vary] == "Accept-Language")
+      }
+    }
+  }
+
+  @Test("The API, assets and machine endpoints are never sent to a language")
+  func machinePathsStay() async throws {
+    try await app().test(.router) { client in
+      for path in ["/api/search?q=Roma", "/healthz", "/metrics", "/api/nothing-here"] {
+        try await client.execute(uri: path, method: .get) { response in
+          #expect(response.status != .found, "\(path)")
+        }
+      }
+    }
+  }
+
+  @Test("Every locale has every string the English one has")
+  func localesComplete() throws {
+    let directory = repositoryRoot.appendingPathComponent("Site/locales")
+    func keys(_ name: String) throws -> Set<String> {
+      let data = try Data(contentsOf: directory.appendingPathComponent(name))
+      return Set((try JSONSerialization.jsonObject(with: data) as! [String: Any]).keys)
+    }
+    let english = try keys("en.json")
+    let locales = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+      $0.hasSuffix(".json")
+    }
+    #expect(locales.count >= 14)
+    for locale in locales {
+      let missing = english.subtracting(try keys(locale))
+      #expect(missing.isEmpty, "\(locale) lacks \(missing.sorted())")
+    }
+  }
+
+  @Test(
     "Every page answers in its language, with security headers and no script",
     arguments: [
       "/en/", "/sv/", "/en/search", "/en/search?q=Roma&kind=practice&country=BE", "/fr/sources",

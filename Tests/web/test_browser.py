@@ -205,6 +205,21 @@ def test_page_content(browser, server, page: Page):
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {page.size[0]}px wide"
+        if page.kind == "search":
+            # Results first: the filters fold into one line, so the first result is on the first screen.
+            top = driver.execute_script(
+                "return document.querySelector('ol.results li.result').getBoundingClientRect().top"
+            )
+            assert top < page.size[1], f"the first result starts {top}px down, below the first screen"
+            assert driver.find_element(By.CSS_SELECTOR, "details.filters").get_attribute("open") is None
+    elif page.kind == "search":
+        # Beside the results there is room: the filters are shown without opening them.
+        # (Selenium's is_displayed counts anything in a closed <details> as hidden; the box's
+        # own geometry says whether it is drawn.)
+        height = driver.execute_script(
+            "return document.querySelector('details.filters input[type=checkbox]').getBoundingClientRect().height"
+        )
+        assert height > 0, "the filters are folded away beside the results"
 
     errors += console_errors(driver)
     assert not errors, "console errors:\n" + "\n".join(e["message"] for e in errors)
