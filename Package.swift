@@ -82,7 +82,7 @@ let package = Package(
     .target(
       name: "DromSite",
       dependencies: [
-        "DromModel", "DromStore", "DromVocabulary",
+        "DromModel", "DromStore", "DromVocabulary", "DromText",
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Ink", package: "Ink"),
       ],

@@ -51,24 +51,12 @@ struct PageRoutes {
         return try directory.site.render(page, language: language, path: path)
       }
     }
-    // A page per city, country and theme: the search listing with that filter and its name.
-    for (segment, facet) in [("city", Facet.city), ("country", .country), ("theme", .theme)] {
-      router.get("/:lang/\(segment)/:value") { request, context in
-        let language = try language(context)
-        let value = try context.parameters.require("value")
-        var parameters = try SearchParameters.read(request)
-        parameters.filters[facet] = [facet == .country ? value.uppercased() : value]
-        let path = "/\(segment)/\(URLQuery.escape(value))"
-        return try await cachedPage(language + path + "?" + parameters.queryString(), request) {
-          let results = try await directory.database.search(
-            parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
-            cache: directory.cache,
-            highlight: (Highlight.open, Highlight.close))
-          let heading = directory.pages.label(
-            facet, parameters.filters[facet]![0], language: language)
-          let page = directory.pages.search(
-            parameters, results: results, language: language, heading: heading)
-          return try directory.site.render(page, language: language, path: path)
+    // A listing per kind, country, city and theme: the search with that filter, under its
+    // name, paged by path (`/sv/city/goteborg/2/`) as the static export pages it.
+    for facet in Listing.facets {
+      for pattern in ["/:lang/\(facet.rawValue)/:value", "/:lang/\(facet.rawValue)/:value/:page"] {
+        router.get(RouterPath(pattern)) { request, context in
+          try await listing(facet, request, context)
         }
       }
     }
@@ -138,6 +126,38 @@ struct PageRoutes {
         </OpenSearchDescription>
         """
       return Responses.make(xml, type: "application/opensearchdescription+xml", request: request)
+    }
+  }
+
+  private func listing(_ facet: Facet, _ request: Request, _ context: BasicRequestContext)
+    async throws -> Response
+  {
+    let language = try language(context)
+    let raw = try context.parameters.require("value")
+    let segment = raw.removingPercentEncoding ?? raw
+    var parameters = try SearchParameters.read(request)
+    if let page = context.parameters.get("page") {
+      guard let number = Int(page), (1...10_000).contains(number) else {
+        throw DirectoryError(
+          status: .notFound, code: "not-found", message: "there is no page \(page) of this list")
+      }
+      parameters.page = number
+    }
+    let key =
+      "\(language)/\(facet.rawValue)/\(segment)/\(parameters.page)?\(parameters.queryString())"
+    return try await cachedPage(key, request) {
+      let counts = try directory.database.facetCounts()[facet] ?? []
+      let values = Listing.values(for: segment, among: counts)
+      parameters.filters[facet] = values
+      let results = try await directory.database.search(
+        parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
+        cache: directory.cache, highlight: (Highlight.open, Highlight.close))
+      let heading = directory.pages.label(facet, values[0], language: language)
+      let page = directory.pages.search(
+        parameters, results: results, language: language, heading: heading,
+        listing: (facet, values[0]))
+      return try directory.site.render(
+        page, language: language, path: Listing.path(facet, values[0], page: parameters.page))
     }
   }
 

@@ -14,10 +14,14 @@ func present(_ text: String?) -> Any {
 public struct Pages: Sendable {
   let site: Site
   let vocabulary: Vocabulary
+  /// Pages for the static export: listings page by path only, with no filter form, CSV or
+  /// search feed (a static host answers no query).
+  public let forExport: Bool
 
-  public init(site: Site, vocabulary: Vocabulary) {
+  public init(site: Site, vocabulary: Vocabulary, forExport: Bool = false) {
     self.site = site
     self.vocabulary = vocabulary
+    self.forExport = forExport
   }
 
   /// A facet value's name in a language (a country's, a theme's).
@@ -36,9 +40,7 @@ public struct Pages: Sendable {
       counts.map {
         [
           "label": labels.label(facet, $0.value), "count": $0.count,
-          "url": facet == .kind
-            ? "/\(language)/search?kind=\(URLQuery.escape($0.value))"
-            : "/\(language)/\(facet.rawValue)/\(URLQuery.escape($0.value))",
+          "url": Listing.path(facet, $0.value, language: language),
         ]
       }
     }
@@ -49,12 +51,16 @@ public struct Pages: Sendable {
         "byKind": links(overview.byKind, .kind), "byCountry": links(overview.byCountry, .country),
         "byTheme": links(overview.byTheme, .theme),
         "latest": hits(latest.hits, language: language),
-      ], feedURL: "/\(language)/search.atom?sort=newest")
+      ], feedURL: forExport ? nil : "/\(language)/search.atom?sort=newest")
   }
 
-  /// - Parameter heading: a listing's own title (a city, a country, a theme) instead of "Results".
+  /// - Parameters:
+  ///   - heading: a listing's own title (a city, a country, a theme) instead of "Results".
+  ///   - listing: the facet and value of a listing page, which pages by path (`…/goteborg/2/`).
   public func search(
-    _ parameters: SearchParameters, results: SearchResults, language: String, heading: String? = nil
+    _ parameters: SearchParameters, results: SearchResults, language: String,
+    heading: String? = nil,
+    listing: (facet: Facet, value: String)? = nil
   ) -> PageContent {
     let labels = labels(language)
     let strings = labels.strings
@@ -81,6 +87,17 @@ public struct Pages: Sendable {
     let base = "/\(language)/search?"
     let activeFilters =
       parameters.filters.values.reduce(0) { $0 + $1.count } + (parameters.since == nil ? 0 : 1)
+    // A listing on its own pages by path; a search, or a listing narrowed further, by query.
+    let narrowed =
+      !parameters.text.isEmpty || parameters.sort != .relevance || parameters.since != nil
+      || parameters.raw || parameters.filters.count > 1
+    let pagesByPath = listing != nil && (forExport || !narrowed)
+    func pageAddress(_ page: Int) -> String {
+      if pagesByPath, let listing {
+        return Listing.path(listing.facet, listing.value, language: language, page: page)
+      }
+      return base + parameters.queryString { $0.page = page }
+    }
     return PageContent(
       template: "search",
       title: heading
@@ -95,8 +112,9 @@ public struct Pages: Sendable {
         "facets": facets, "hasFilters": !parameters.filters.isEmpty,
         "activeFilters": activeFilters > 0 ? activeFilters : false,
         "sortNewest": parameters.sort == .newest, "page": parameters.page, "pages": pages,
-        "previous": parameters.page > 1 ? base + parameters.queryString { $0.page -= 1 } : false,
-        "next": parameters.page < pages ? base + parameters.queryString { $0.page += 1 } : false,
+        "previous": parameters.page > 1 ? pageAddress(parameters.page - 1) : false,
+        "next": parameters.page < pages ? pageAddress(parameters.page + 1) : false,
+        "interactive": !forExport,
         "atom": "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 },
         "csv": "/api/search.csv?" + parameters.queryString { $0.page = 1 },
         "clear": base
@@ -105,7 +123,9 @@ public struct Pages: Sendable {
             $0.page = 1
           },
         "raw": parameters.raw,
-      ], feedURL: "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 })
+      ],
+      feedURL: forExport
+        ? nil : "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 })
   }
 
   func hits(_ hits: [SearchHit], language: String) -> [[String: Any]] {

@@ -74,9 +74,7 @@ extension DromDatabase {
 
   public func overview() throws -> IndexOverview {
     try pool.read { db in
-      // Every entry's facets, counted by the same code as a search's.
-      var all = Matches(SearchQuery(text: ""), table: try searchTables.table(for: db))!
-      all.admitAll()
+      let all = try everything(db)
       let facets = all.facetCounts()
       func top(_ facet: Facet, _ limit: Int) -> [FacetCount] {
         Array(facets[facet.rawValue, default: []].prefix(limit))
@@ -87,5 +85,24 @@ extension DromDatabase {
         byKind: top(.kind, 10), byCountry: top(.country, 40), byTheme: top(.theme, 20),
         lastHarvest: try Date.fetchOne(db, sql: "SELECT MAX(finishedAt) FROM harvest"))
     }
+  }
+
+  /// Every value of every facet with the number of entries it has, most first: what the
+  /// listing pages (a city's, a theme's) are made of.
+  public func facetCounts() throws -> [Facet: [FacetCount]] {
+    try pool.read { db in
+      var counts: [Facet: [FacetCount]] = [:]
+      for (name, values) in try everything(db).facetCounts() {
+        if let facet = Facet(rawValue: name) { counts[facet] = values }
+      }
+      return counts
+    }
+  }
+
+  /// Every entry, its facets counted by the same code as a search's.
+  private func everything(_ db: Database) throws -> Matches {
+    var all = Matches(SearchQuery(text: ""), table: try searchTables.table(for: db))!
+    all.admitAll()
+    return all
   }
 }

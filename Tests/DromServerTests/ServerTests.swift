@@ -157,7 +157,41 @@ struct ServerTests {
         // The theme's label in the page's language, from the vocabulary.
         #expect(text(response).contains("<h1>Arbete</h1>"))
       }
+      // The address the home page and the static export link to: a folded slug, paged by path.
+      try await client.execute(uri: "/en/city/goteborg/", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(text(response).contains("<h1>Göteborg</h1>"))
+      }
+      try await client.execute(uri: "/en/kind/practice/", method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("rel=\"next\" href=\"/en/kind/practice/2/\""))
+      }
+      try await client.execute(uri: "/en/kind/practice/2/", method: .get) { response in
+        let html = text(response)
+        #expect(response.status == .ok)
+        #expect(html.contains("rel=\"prev\" href=\"/en/kind/practice/\""))
+      }
+      try await client.execute(uri: "/en/city/G%C3%B6teborg", method: .get) { response in
+        #expect(text(response).contains("<h1>Göteborg</h1>"), "the value spelt out still works")
+      }
+      try await client.execute(uri: "/en/", method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("href=\"/en/country/rs/\""), "\(html)")
+        #expect(html.contains("href=\"/en/kind/practice/\""))
+      }
     }
+  }
+
+  @Test("Listing slugs fold any script to plain ASCII")
+  func slugs() {
+    #expect(Listing.slug("Göteborg") == "goteborg")
+    #expect(Listing.slug("Bruxelles / Brussel") == "bruxelles-brussel")
+    #expect(Listing.slug("Београд") == "beograd")
+    #expect(Listing.slug("Αθήνα") == "αθηνα")
+    #expect(
+      Listing.path(.city, "Αθήνα", language: "el") == "/el/city/%CE%B1%CE%B8%CE%B7%CE%BD%CE%B1/")
+    #expect(Listing.slug("BE") == "be")
+    #expect(Listing.slug("…") == "-")
   }
 
   @Test("The feed profile is published as a page, in English inside any language's page")
@@ -205,6 +239,35 @@ struct ServerTests {
       try await client.execute(uri: "/en/entry/0123456789abcdef", method: .get) { response in
         #expect(response.status == .notFound)
         #expect(text(response).contains("<html lang=\"en\">"))
+      }
+    }
+  }
+
+  @Test(
+    "An entry page shows its contacts, results and translations, and the home page the directory at a glance"
+  )
+  func entrySections() async throws {
+    try await app().test(.router) { client in
+      var entryURL = ""
+      try await client.execute(uri: "/api/search?q=stewards&country=BE&kind=practice", method: .get)
+      {
+        response in
+        let hits = try json(response)["hits"] as! [[String: Any]]
+        let hit = try #require(
+          hits.first { ($0["title"] as? String)?.hasPrefix("Roma@Work 2.0") == true })
+        entryURL = "/en/entry/\(hit["slug"] as! String)"
+      }
+      try await client.execute(uri: entryURL, method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("<section class=\"contacts\">"))
+        #expect(html.contains("mailto:roma-stewards@foyer.example.be"))
+        #expect(html.contains("minstens 60 deelnemers"))
+        #expect(html.contains("<p class=\"translations\">"))
+      }
+      try await client.execute(uri: "/en/", method: .get) { response in
+        let html = text(response)
+        #expect(html.contains("<section class=\"facet-list\">"))
+        #expect(html.contains(">Belgium</a>"))
       }
     }
   }

@@ -1,0 +1,47 @@
+import DromStore
+import DromText
+
+/// The address of a listing: the entries of one kind, country, city or theme, a page of them at
+/// a time. The live service and the static export use the same addresses, so a link copied
+/// from either works in both: `/sv/city/goteborg/`, then `/sv/city/goteborg/2/`.
+public enum Listing {
+  /// The facets that have listing pages, in the order the home page shows them.
+  public static let facets: [Facet] = [.kind, .country, .city, .theme]
+
+  /// A value as a path segment: folded (`Göteborg` → `goteborg`, `Београд` → `beograd`,
+  /// `Αθήνα` → `αθηνα`), letters and digits kept, every other run (spaces, slashes, dots) as
+  /// one `-`, so a static host maps it to one folder. Links percent-encode what is not ASCII.
+  public static func slug(_ value: String) -> String {
+    var slug = ""
+    var pendingDash = false
+    for scalar in Folding.fold(value).unicodeScalars {
+      let isWordCharacter = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+      if isWordCharacter {
+        if pendingDash && !slug.isEmpty { slug += "-" }
+        slug.unicodeScalars.append(scalar)
+        pendingDash = false
+      } else {
+        pendingDash = true
+      }
+    }
+    return slug.isEmpty ? "-" : slug
+  }
+
+  public static func path(_ facet: Facet, _ value: String, language: String, page: Int = 1)
+    -> String
+  {
+    "/\(language)" + path(facet, value, page: page)
+  }
+
+  /// The address within a language: `/city/goteborg/`.
+  public static func path(_ facet: Facet, _ value: String, page: Int = 1) -> String {
+    "/\(facet.rawValue)/\(URLQuery.escape(slug(value)))/" + (page > 1 ? "\(page)/" : "")
+  }
+
+  /// The values a path segment stands for: those whose slug it is (two spellings of one city
+  /// share a listing), or the segment itself, as older links spelt the value out.
+  public static func values(for segment: String, among counts: [FacetCount]) -> [String] {
+    let matching = counts.map(\.value).filter { slug($0) == segment }
+    return matching.isEmpty ? [segment] : matching
+  }
+}
