@@ -99,10 +99,19 @@ let package = Package(
       ],
       swiftSettings: strictness
     ),
+    .target(
+      name: "DromExport",
+      dependencies: [
+        "DromModel", "DromStore", "DromSite", "DromVocabulary",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictness
+    ),
     .executableTarget(
       name: "drom",
       dependencies: [
         "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
+        "DromExport", "DromSite",
         "CMimalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -135,6 +144,14 @@ let package = Package(
       dependencies: [
         "DromServer", "DromSite", "DromStore", "DromHarvest", "DromVocabulary", "DromModel",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictness
+    ),
+    .testTarget(
+      name: "DromExportTests",
+      dependencies: [
+        "DromExport", "DromSite", "DromStore", "DromHarvest", "DromVocabulary", "DromModel",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness

@@ -38,6 +38,12 @@ public enum Listing {
     "/\(facet.rawValue)/\(URLQuery.escape(slug(value)))/" + (page > 1 ? "\(page)/" : "")
   }
 
+  /// The static export's search folder, which lists every entry, page by page, for readers
+  /// without JavaScript: `/sv/search/`, `/sv/search/2/`.
+  public static func everything(language: String, page: Int = 1) -> String {
+    "/\(language)/search/" + (page > 1 ? "\(page)/" : "")
+  }
+
   /// The values a path segment stands for: those whose slug it is (two spellings of one city
   /// share a listing), or the segment itself, as older links spelt the value out.
   public static func values(for segment: String, among counts: [FacetCount]) -> [String] {

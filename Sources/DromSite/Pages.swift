@@ -96,6 +96,7 @@ public struct Pages: Sendable {
       if pagesByPath, let listing {
         return Listing.path(listing.facet, listing.value, language: language, page: page)
       }
+      if forExport { return Listing.everything(language: language, page: page) }
       return base + parameters.queryString { $0.page = page }
     }
     return PageContent(

@@ -91,8 +91,13 @@ public final class Site: Sendable {
   }
 
   /// Renders a page inside the layout.
-  /// - Parameter path: the page's address without the language prefix, for the switcher.
-  public func render(_ page: PageContent, language: String, path: String) throws -> String {
+  /// - Parameters:
+  ///   - path: the page's address without the language prefix, for the switcher.
+  ///   - exported: for the static export, which has no OpenSearch description and whose
+  ///     search is a folder (`/sv/search/`).
+  public func render(_ page: PageContent, language: String, path: String, exported: Bool = false)
+    throws -> String
+  {
     let strings = strings(language)
     var context = page.context
     context["t"] = strings
@@ -109,7 +114,7 @@ public final class Site: Sendable {
     var layout: [String: Any] = [
       "t": strings, "lang": language, "title": page.title, "body": body,
       "stylesheet": stylesheetPath, "languages": switcher, "query": page.context["query"] ?? "",
-      "nav_\(page.navigation)": true, "feedURL": page.feedURL as Any,
+      "nav_\(page.navigation)": true, "feedURL": present(page.feedURL), "live": !exported,
     ]
     layout["home"] = "/\(language)/"
     guard let html = library.render(layout, withTemplate: "layout") else {

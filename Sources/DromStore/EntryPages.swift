@@ -105,4 +105,11 @@ extension DromDatabase {
     all.admitAll()
     return all
   }
+
+  /// Every entry's page address, in a stable order: what the static export writes a page for.
+  public func entrySlugs() throws -> [String] {
+    try pool.read { db in
+      try String.fetchAll(db, sql: "SELECT slug FROM entry WHERE slug IS NOT NULL ORDER BY slug")
+    }
+  }
 }

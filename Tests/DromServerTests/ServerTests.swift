@@ -137,6 +137,7 @@ struct ServerTests {
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains(": </p>"), "no empty 'also published by' lines")
         #expect(!html.contains("href=\"\""), "no empty links")
+        #expect(!html.contains("\"nil\""), "no optional printed as nil")
         #expect(!html.contains("<p class=\"snippet\"></p>"))
         #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
         #expect(response.headers[.xContentTypeOptions] == "nosniff")
@@ -201,7 +202,10 @@ struct ServerTests {
         let html = text(response)
         #expect(html.contains("<article class=\"document\" lang=\"en\">"))
         #expect(html.contains("fh:complete"))
-        #expect(html.contains("href=\"diagnostics\""))
+        // Links between documents lead to their pages in the reader's language; links to
+        // repository files that are no page keep only their text.
+        #expect(html.contains("href=\"/sv/diagnostics\""))
+        #expect(!html.contains("href=\"examples/"))
       }
     }
   }

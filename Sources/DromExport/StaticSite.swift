@@ -1,0 +1,211 @@
+import DromModel
+import DromSite
+import DromStore
+import DromVocabulary
+import Foundation
+
+/// The whole directory as static files, at the live service's addresses, in every interface
+/// language: home, entry pages, listings by kind, country, city and theme (paged by path),
+/// partners, about, the published documents, a 404 page, `robots.txt` and, given the site's
+/// address, `sitemap.xml` with the pages' language alternates. The same index gives the same
+/// bytes: nothing here reads a clock, and everything is listed in a stable order.
+public struct StaticSite {
+  let database: DromDatabase
+  let site: Site
+  let pages: Pages
+  let documents: Documents
+  /// Where the export will be served from (`https://drom.example.org`), for the sitemap.
+  let baseURL: String?
+
+  public init(
+    database: DromDatabase, site: Site, vocabulary: Vocabulary, documents: Documents,
+    baseURL: String? = nil
+  ) {
+    self.database = database
+    self.site = site
+    self.pages = Pages(site: site, vocabulary: vocabulary, forExport: true)
+    self.documents = documents
+    self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+  }
+
+  /// Writes every file through `writer`; `progress` hears how many pages are done of how many.
+  public func export(to writer: ExportWriter, progress: (Int, Int) -> Void = { _, _ in }) throws {
+    let languages = site.languages
+    let slugs = try database.entrySlugs()
+    let listings = try listingPages()
+    let pagesPerLanguage = 1 + slugs.count + listings.count + 2 + Documents.published.count
+    let total = pagesPerLanguage * languages.count
+    var done = 0
+    var addresses: [String] = []  // within a language, for the sitemap
+    func page(_ address: String, _ html: (String) throws -> String) throws {
+      for language in languages {
+        try writer.put(Self.file(language, address), try html(language))
+      }
+      addresses.append(address)
+      done += languages.count
+      progress(done, total)
+    }
+
+    try writer.put(String(site.stylesheetPath.dropFirst()), site.stylesheet)
+    let overview = try database.overview()
+    try page("/") { language in
+      var latest = SearchParameters()
+      latest.sort = .newest
+      var query = latest.query(readerLanguage: language)
+      query.limit = 8
+      let results = try database.search(query, highlight: (Highlight.open, Highlight.close))
+      return try site.render(
+        pages.home(overview: overview, latest: results, language: language), language: language,
+        path: "/", exported: true)
+    }
+    for slug in slugs {
+      guard let stored = try database.entry(slug: slug) else { continue }
+      try page("/entry/\(slug)") { language in
+        try site.render(
+          pages.entry(stored, language: language), language: language, path: "/entry/\(slug)",
+          exported: true)
+      }
+    }
+    for listing in listings {
+      let address = listing.address
+      try page(address) { language in
+        var parameters = SearchParameters()
+        parameters.page = listing.page
+        var heading: String?
+        var facetListing: (facet: Facet, value: String)?
+        if let facet = listing.facet {
+          parameters.filters[facet] = listing.values
+          heading = pages.label(facet, listing.values[0], language: language)
+          facetListing = (facet, listing.values[0])
+        }
+        let results = try database.search(
+          parameters.query(readerLanguage: language), highlight: (Highlight.open, Highlight.close))
+        return try site.render(
+          pages.search(
+            parameters, results: results, language: language, heading: heading,
+            listing: facetListing), language: language, path: address, exported: true)
+      }
+    }
+    let sources = try database.sources()
+    let counts = try database.entryCounts()
+    var latestRecords: [String: HarvestRecord] = [:]
+    for record in try database.harvestHistory(perSource: 1) {
+      latestRecords[record.sourceKey] = record
+    }
+    try page("/sources") { language in
+      try site.render(
+        pages.sources(sources, entries: counts, latest: latestRecords, language: language),
+        language: language, path: "/sources", exported: true)
+    }
+    try page("/about") { language in
+      try site.render(
+        pages.about(language: language), language: language, path: "/about", exported: true)
+    }
+    for name in Documents.published {
+      guard let document = documents.pages[name] else { continue }
+      try page("/\(name)") { language in
+        try site.render(
+          pages.document(document, language: language), language: language, path: "/\(name)",
+          exported: true)
+      }
+    }
+    try writer.put("index.html", rootPage(languages))
+    try writer.put(
+      "404.html",
+      try site.render(
+        pages.error(status: 404, message: site.strings("en")["notFound"] ?? "", language: "en"),
+        language: "en", path: "/", exported: true))
+    try writer.put(
+      "robots.txt",
+      "User-agent: *\nAllow: /\n" + (baseURL.map { "Sitemap: \($0)/sitemap.xml\n" } ?? ""))
+    if let baseURL {
+      try writer.put("sitemap.xml", Sitemap.xml(addresses, languages: languages, base: baseURL))
+    }
+  }
+
+  /// One page of one listing: a facet and the values that share its slug, or no facet for
+  /// the search folder's list of everything; a page number.
+  struct ListingPage {
+    var facet: Facet?
+    var values: [String]
+    var page: Int
+
+    /// The address within a language.
+    var address: String {
+      guard let facet else { return "/search/" + (page > 1 ? "\(page)/" : "") }
+      return Listing.path(facet, values[0], page: page)
+    }
+  }
+
+  /// Every listing page, from the index's facet counts: a slug's values together, as many
+  /// pages as their entries fill.
+  func listingPages() throws -> [ListingPage] {
+    let counts = try database.facetCounts()
+    func pageCount(_ total: Int) -> Int {
+      max(1, (total + SearchParameters.pageSize - 1) / SearchParameters.pageSize)
+    }
+    var listings = (1...pageCount(try database.overview().entries)).map {
+      ListingPage(facet: nil, values: [], page: $0)
+    }
+    for facet in Listing.facets {
+      let bySlug = Dictionary(grouping: counts[facet] ?? []) { Listing.slug($0.value) }
+      for slug in bySlug.keys.sorted() {
+        let group = bySlug[slug]!.sorted { ($0.count, $1.value) > ($1.count, $0.value) }
+        var parameters = SearchParameters()
+        parameters.filters[facet] = group.map(\.value)
+        let total = try database.search(parameters.query(readerLanguage: nil)).total
+        for page in 1...pageCount(total) {
+          listings.append(ListingPage(facet: facet, values: group.map(\.value), page: page))
+        }
+      }
+    }
+    return listings
+  }
+
+  /// The file a page's address is served from: `/sv/city/goteborg/2/` →
+  /// `sv/city/goteborg/2/index.html` (a static host serves a folder's `index.html`).
+  static func file(_ language: String, _ address: String) -> String {
+    let decoded = address.removingPercentEncoding ?? address
+    let trimmed = decoded.hasSuffix("/") ? String(decoded.dropLast()) : decoded
+    return language + trimmed + "/index.html"
+  }
+
+  /// `/`: a static host cannot read `Accept-Language`, so the root names every language and
+  /// goes on to English.
+  func rootPage(_ languages: [String]) -> String {
+    let links = languages.map { language in
+      let name = site.strings(language)["languageName"] ?? language
+      return
+        "<li><a href=\"/\(language)/\" hreflang=\"\(language)\" lang=\"\(language)\">\(HTMLText.escape(name))</a></li>"
+    }
+    return """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta http-equiv="refresh" content="0; url=/en/">
+      <title>Drom</title>
+      <link rel="stylesheet" href="\(site.stylesheetPath)">
+      </head>
+      <body>
+      <main id="content">
+      <h1>Drom</h1>
+      <ul>
+      \(links.joined(separator: "\n"))
+      </ul>
+      </main>
+      </body>
+      </html>
+
+      """
+  }
+}
+
+/// Text for HTML written here rather than through a template.
+enum HTMLText {
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+  }
+}

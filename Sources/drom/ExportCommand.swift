@@ -1,0 +1,77 @@
+import ArgumentParser
+import DromExport
+import DromSite
+import Foundation
+
+struct Export: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Export the directory as files: the whole site for any static host.",
+    subcommands: [ExportSite.self])
+}
+
+struct ExportSite: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "site",
+    abstract: "Write the whole directory as a static site (every page, every language).",
+    discussion: """
+      The same index gives the same bytes. A second export into the same folder rewrites only \
+      the files whose content changed and removes the pages of deleted entries. --check writes \
+      nothing and exits 1 if the folder differs from what the index gives now.
+      """)
+
+  @OptionGroup var database: DatabaseOption
+  @OptionGroup var vocabulary: VocabularyOption
+  @Option(help: ArgumentHelp("The folder to write the site into.", valueName: "dir"))
+  var out: String
+  @Option(
+    help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
+  var site: String = "Site"
+  @Option(
+    help: ArgumentHelp(
+      "The folder of the feed profile and diagnostics pages (Markdown).", valueName: "dir"))
+  var documents: String = "docs"
+  @Option(
+    name: .customLong("base-url"),
+    help: ArgumentHelp(
+      "The address the site will be served from, for sitemap.xml (none without it).",
+      valueName: "url"))
+  var baseURL: String?
+  @Flag(help: "Verify an existing export instead of writing one.")
+  var check = false
+
+  func run() async throws {
+    guard FileManager.default.fileExists(atPath: database.db) else {
+      throw ValidationError(
+        "there is no index at '\(database.db)': run drom harvest first, or give --db")
+    }
+    let started = ContinuousClock.now
+    let exporter = StaticSite(
+      database: try database.open(), site: try await Site.load(directory: site),
+      vocabulary: try vocabulary.load(), documents: Documents.load(directory: documents),
+      baseURL: baseURL)
+    let writer = try ExportWriter(
+      sink: try DiskSink(root: URL(fileURLWithPath: out)), mode: check ? .check : .write)
+    let interactive = isatty(STDOUT_FILENO) == 1
+    try exporter.export(to: writer) { done, total in
+      if interactive, done == total || done % 200 == 0 {
+        FileHandle.standardOutput.write(Data("\r\(done)/\(total) pages".utf8))
+      }
+    }
+    let summary = try writer.finish()
+    if interactive { print("") }
+    let seconds =
+      Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+      + Double((ContinuousClock.now - started).components.seconds)
+    if check {
+      for problem in summary.problems { print("\(out)/\(problem)") }
+      print(
+        "\(out): \(summary.unchanged) files as the index gives them, \(summary.problems.count) problems"
+      )
+      if !summary.problems.isEmpty { throw ExitCode(1) }
+      return
+    }
+    print(
+      "\(out): \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.removed) removed, \(summary.bytes) bytes, \(String(format: "%.1f", seconds)) s"
+    )
+  }
+}

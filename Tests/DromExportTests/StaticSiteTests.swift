@@ -1,0 +1,212 @@
+import DromExport
+import DromHarvest
+import DromModel
+import DromSite
+import DromStore
+import DromVocabulary
+import Foundation
+import Logging
+import Testing
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The sample network harvested into a fresh index, and the site and vocabularies to export it.
+private struct Bench: Sendable {
+  let database: DromDatabase
+  let site: Site
+  let vocabulary: Vocabulary
+  let feeds: URL
+
+  /// Harvests a copy of the sample network, so a test may change a feed and harvest again.
+  static func make() async throws -> Bench {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "drom-export-\(UUID())")
+    let network = folder.appendingPathComponent("network")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: repositoryRoot.appendingPathComponent("docs/sample-network"), to: network)
+    let database = try DromDatabase(path: folder.appendingPathComponent("index.sqlite").path)
+    let vocabulary = try Vocabulary.load(
+      directory: repositoryRoot.appendingPathComponent("Vocabularies").path)
+    let bench = Bench(
+      database: database,
+      site: try await Site.load(directory: repositoryRoot.appendingPathComponent("Site").path),
+      vocabulary: vocabulary, feeds: network)
+    try await bench.harvest()
+    return bench
+  }
+
+  func harvest() async throws {
+    var options = HarvestOptions()
+    options.ignoreBackoff = true
+    _ = try await Harvester(
+      database: database, options: options, vocabulary: vocabulary, logger: Logger(label: "test")
+    ).run(try OPMLRegistryLoader.sources(feeds.appendingPathComponent("registry.opml").path))
+  }
+
+  func export(into sink: MemorySink, baseURL: String? = "https://drom.example.org") throws
+    -> ExportSummary
+  {
+    let writer = try ExportWriter(sink: sink)
+    try StaticSite(
+      database: database, site: site, vocabulary: vocabulary,
+      documents: Documents.load(directory: repositoryRoot.appendingPathComponent("docs").path),
+      baseURL: baseURL
+    ).export(to: writer)
+    return try writer.finish()
+  }
+}
+
+/// One export of the unchanged sample network, shared by the tests that only read it.
+private actor SharedExport {
+  static let shared = SharedExport()
+  private var made: (Bench, MemorySink, ExportSummary)?
+
+  func get() async throws -> (Bench, MemorySink, ExportSummary) {
+    if let made { return made }
+    let bench = try await Bench.make()
+    let sink = MemorySink()
+    let summary = try bench.export(into: sink)
+    made = (bench, sink, summary)
+    return made!
+  }
+}
+
+private func html(_ sink: MemorySink, _ path: String) -> String {
+  sink.files[path].map { String(decoding: $0, as: UTF8.self) } ?? ""
+}
+
+@Suite("The static export", .serialized)
+struct StaticSiteTests {
+  @Test("writes every page of the service, in every language, and the files around them")
+  func fileList() async throws {
+    let (bench, sink, summary) = try await SharedExport.shared.get()
+    let slugs = try bench.database.entrySlugs()
+    #expect(slugs.count > 100)
+    for language in bench.site.languages {
+      for page in [
+        "index.html", "sources/index.html", "about/index.html", "search/index.html",
+        "feed-profile/index.html", "diagnostics/index.html", "kind/practice/index.html",
+        "country/be/index.html", "city/goteborg/index.html", "theme/employment/index.html",
+      ] {
+        #expect(sink.files["\(language)/\(page)"] != nil, "\(language)/\(page)")
+      }
+      for slug in slugs { #expect(sink.files["\(language)/entry/\(slug)/index.html"] != nil) }
+    }
+    for file in ["index.html", "404.html", "robots.txt", "sitemap.xml", ExportWriter.manifestPath] {
+      #expect(sink.files[file] != nil, "\(file)")
+    }
+    #expect(sink.files[String(bench.site.stylesheetPath.dropFirst())] != nil)
+    #expect(summary.written == sink.files.count - 1)  // all but the manifest
+    #expect(summary.unchanged == 0 && summary.removed == 0)
+    #expect(html(sink, "robots.txt").contains("Sitemap: https://drom.example.org/sitemap.xml"))
+    let sitemap = html(sink, "sitemap.xml")
+    #expect(sitemap.contains("<loc>https://drom.example.org/sv/city/goteborg/</loc>"))
+    #expect(
+      sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"sr-Cyrl\" href=\"https://drom.example.org/sr-Cyrl/city/goteborg/\"/>"
+      ))
+  }
+
+  @Test("has no broken internal link anywhere (a crawler follows every href and src)")
+  func noBrokenLinks() async throws {
+    let (_, sink, _) = try await SharedExport.shared.get()
+    // Every address in the pages, relative ones too; not other sites, mail or phone links.
+    // Inside real tags only: `&lt;link href="…"/&gt;` in a code sample is text.
+    let pattern = try Regex(##"<[a-zA-Z][^<>]*?\s(?:href|src|action)="([^"#?]*)[^"]*""##)
+    var broken: [String: String] = [:]
+    var checked = 0
+    for (path, data) in sink.files where path.hasSuffix(".html") {
+      // A folder's index.html is served at the folder's address, which relative links start from.
+      let base = URL(string: "https://export.test/" + path)!
+      for match in String(decoding: data, as: UTF8.self).matches(of: pattern) {
+        let raw = String(match.output[1].substring!)
+        guard !raw.isEmpty, let url = URL(string: raw, relativeTo: base)?.absoluteURL,
+          url.host == "export.test"
+        else { continue }
+        let link = url.path
+        checked += 1
+        let decoded = String(link.dropFirst()).removingPercentEncoding ?? link
+        let target =
+          decoded.isEmpty || decoded.hasSuffix("/")
+          ? decoded + "index.html" : sink.files[decoded] != nil ? decoded : decoded + "/index.html"
+        if sink.files[target] == nil { broken[raw] = path }
+      }
+    }
+    #expect(checked > 10_000)
+    #expect(broken.isEmpty, "\(broken.count) broken links, e.g. \(broken.prefix(5))")
+  }
+
+  @Test("is deterministic: the same index gives the same bytes, and a second export writes nothing")
+  func deterministic() async throws {
+    let (bench, shared, _) = try await SharedExport.shared.get()
+    let first = MemorySink()
+    for (path, data) in shared.files { try first.write(path, data) }
+    let second = MemorySink()
+    _ = try bench.export(into: second)
+    #expect(first.files == second.files)
+    let again = try bench.export(into: first)
+    #expect(again.written == 0)
+    #expect(again.unchanged == first.files.count - 1)
+  }
+
+  @Test("removes a deleted entry's pages and rewrites only what changed, and --check sees it")
+  func incremental() async throws {
+    let bench = try await Bench.make()
+    let sink = MemorySink()
+    _ = try bench.export(into: sink)
+    // The Göteborg partner withdraws an entry (a complete feed no longer lists it).
+    let feed = bench.feeds.appendingPathComponent("feeds/goteborg-gransgangare.atom.xml")
+    var xml = try String(contentsOf: feed, encoding: .utf8)
+    let firstEntry = try #require(xml.range(of: "<entry"))
+    let firstEnd = try #require(
+      xml.range(of: "</entry>", range: firstEntry.upperBound..<xml.endIndex))
+    let removed = String(xml[firstEntry.lowerBound..<firstEnd.upperBound])
+    let title = try #require(
+      removed.firstMatch(of: try Regex("<title[^>]*>([^<]+)</title>"))?.output[1].substring)
+    xml.removeSubrange(firstEntry.lowerBound..<firstEnd.upperBound)
+    #expect(xml.contains("fh:complete"), "the Göteborg feed must be complete for this test")
+    try xml.write(to: feed, atomically: true, encoding: .utf8)
+    let before = Set(try bench.database.entrySlugs())
+    try await bench.harvest()
+    let gone = before.subtracting(try bench.database.entrySlugs())
+    #expect(gone.count == 1)
+
+    let check = try ExportWriter(sink: sink, mode: .check)
+    try StaticSite(
+      database: bench.database, site: bench.site, vocabulary: bench.vocabulary,
+      documents: Documents.load(directory: repositoryRoot.appendingPathComponent("docs").path),
+      baseURL: "https://drom.example.org"
+    ).export(to: check)
+    let problems = try check.finish().problems
+    #expect(problems.contains { $0.contains("entry/\(gone.first!)/index.html is no longer part") })
+
+    let beforeFiles = sink.files
+    let summary = try bench.export(into: sink)
+    // The entry's page in every language (and any listing it alone filled).
+    #expect(summary.removed >= bench.site.languages.count)
+    // Written: exactly the files whose bytes changed (the manifest is written apart).
+    let changed = sink.files.filter { beforeFiles[$0.key] != $0.value }.count
+    #expect(summary.written == changed - 1)
+    #expect(summary.written > 0 && summary.written < summary.unchanged)
+    for (path, data) in sink.files where path.hasSuffix(".html") {
+      #expect(!path.contains(gone.first!))
+      #expect(!String(decoding: data, as: UTF8.self).contains(String(title)), "\(path)")
+    }
+  }
+
+  @Test("escapes what partners wrote, and has no script and no form that needs a server")
+  func escaping() async throws {
+    let (_, sink, _) = try await SharedExport.shared.get()
+    for (path, data) in sink.files where path.hasSuffix(".html") {
+      let page = String(decoding: data, as: UTF8.self)
+      #expect(!page.lowercased().contains("<script"), "\(path)")
+      #expect(!page.contains("opensearch.xml"), "\(path)")
+      #expect(!page.contains("/api/"), "\(path)")
+    }
+    let listing = html(sink, "sv/city/goteborg/index.html")
+    #expect(listing.contains("<h1>Göteborg</h1>"))
+    #expect(!listing.contains("<details class=\"filters\">"))
+  }
+}
