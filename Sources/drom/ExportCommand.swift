@@ -23,13 +23,7 @@ struct ExportSite: AsyncParsableCommand {
   @OptionGroup var vocabulary: VocabularyOption
   @Option(help: ArgumentHelp("The folder to write the site into.", valueName: "dir"))
   var out: String
-  @Option(
-    help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
-  var site: String = "Site"
-  @Option(
-    help: ArgumentHelp(
-      "The folder of the feed profile and diagnostics pages (Markdown).", valueName: "dir"))
-  var documents: String = "docs"
+  @OptionGroup var pages: SiteOptions
   @Option(
     name: .customLong("base-url"),
     help: ArgumentHelp(
@@ -46,8 +40,8 @@ struct ExportSite: AsyncParsableCommand {
     }
     let started = ContinuousClock.now
     let exporter = StaticSite(
-      database: try database.open(), site: try await Site.load(directory: site),
-      vocabulary: try vocabulary.load(), documents: Documents.load(directory: documents),
+      database: try database.open(), site: try await Site.load(directory: pages.site),
+      vocabulary: try vocabulary.load(), documents: Documents.load(directory: pages.documents),
       baseURL: baseURL)
     let writer = try ExportWriter(
       sink: try DiskSink(root: URL(fileURLWithPath: out)), mode: check ? .check : .write)

@@ -12,13 +12,7 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup var database: DatabaseOption
   @OptionGroup var vocabulary: VocabularyOption
-  @Option(
-    help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
-  var site: String = "Site"
-  @Option(
-    help: ArgumentHelp(
-      "The folder of the feed profile and diagnostics pages (Markdown).", valueName: "dir"))
-  var documents: String = "docs"
+  @OptionGroup var pages: SiteOptions
   @Option(help: "The address to listen on.")
   var host: String = "127.0.0.1"
   @Option(help: "The port to listen on.")
@@ -36,9 +30,9 @@ struct Serve: AsyncParsableCommand {
     // 100,000 entries).
     _ = try index.overview()
     let app = buildApplication(
-      database: index, site: try await Site.load(directory: site),
+      database: index, site: try await Site.load(directory: pages.site),
       vocabulary: try vocabulary.load(),
-      configuration: .init(host: host, port: port, documents: documents),
+      configuration: .init(host: host, port: port, documents: pages.documents),
       logger: logger
     ) { [host] boundPort in
       // Once the port is bound, and at once even into a pipe: scripts wait for this line.
@@ -46,4 +40,15 @@ struct Serve: AsyncParsableCommand {
     }
     try await app.runService()
   }
+}
+
+/// Where the pages' templates and published documents are: shared by `serve` and `export`.
+struct SiteOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp("The folder of templates, locale strings and assets.", valueName: "dir"))
+  var site: String = "Site"
+  @Option(
+    help: ArgumentHelp(
+      "The folder of the feed profile and diagnostics pages (Markdown).", valueName: "dir"))
+  var documents: String = "docs"
 }
