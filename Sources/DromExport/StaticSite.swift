@@ -47,6 +47,7 @@ public struct StaticSite {
     }
 
     try writer.put(String(site.stylesheetPath.dropFirst()), site.stylesheet)
+    try writer.put(String(site.searchScriptPath.dropFirst()), site.searchScript)
     let overview = try database.overview()
     try page("/") { language in
       var latest = SearchParameters()

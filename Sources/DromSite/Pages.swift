@@ -116,6 +116,9 @@ public struct Pages: Sendable {
         "previous": parameters.page > 1 ? pageAddress(parameters.page - 1) : false,
         "next": parameters.page < pages ? pageAddress(parameters.page + 1) : false,
         "interactive": !forExport,
+        // The export's search folder: Pagefind's interface over its list of everything.
+        "staticSearch": forExport && listing == nil && parameters.page == 1
+          ? site.searchScriptPath : false,
         "atom": "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 },
         "csv": "/api/search.csv?" + parameters.queryString { $0.page = 1 },
         "clear": base
@@ -154,6 +157,30 @@ public struct Pages: Sendable {
       facts.append(["term": strings[key] ?? key, "value": values.joined(separator: ", ")])
     }
     fact("language", [entry.language.map { labels.label(.language, $0.primary) }].compactMap { $0 })
+    // What the static export's search (Pagefind) filters by, in the page's language.
+    var searchFilters: [[String: String]] = []
+    func filter(_ key: String, _ values: [String]) {
+      for value in Set(values).sorted() where !value.isEmpty {
+        searchFilters.append(["name": strings["facet_" + key] ?? key, "value": value])
+      }
+    }
+    filter("kind", [strings["kind_" + entry.kind.rawValue] ?? entry.kind.rawValue])
+    // Without places of its own, an entry is where its partner is (as in the index's facets).
+    let countries = entry.places.compactMap(\.country)
+    filter(
+      "country",
+      (countries.isEmpty ? [stored.source.country].compactMap { $0 } : countries).map {
+        labels.label(.country, $0)
+      })
+    let cities = entry.places.compactMap(\.name)
+    filter("city", cities.isEmpty ? [stored.source.city].compactMap { $0 } : cities)
+    filter(
+      "theme", labels.conceptLabels(entry.concepts, scheme: "https://w3id.org/drom/vocab/themes"))
+    filter(
+      "audience",
+      labels.conceptLabels(entry.concepts, scheme: "https://w3id.org/drom/vocab/target-groups"))
+    filter(
+      "language", [entry.language.map { labels.label(.language, $0.primary) }].compactMap { $0 })
     fact(
       "places",
       entry.places.map {
@@ -207,7 +234,7 @@ public struct Pages: Sendable {
         "schemaType": schemaType, "summary": present(entry.summary),
         // Sanitised when the feed was read (HTMLSanitizer's allowlist): safe to insert as is.
         "content": present(entry.content?.html),
-        "facts": facts, "identifiers": identifiers,
+        "facts": facts, "identifiers": identifiers, "searchFilters": searchFilters,
         "outcomes": entry.outcomes, "evidence": entry.evidence, "funding": entry.funding,
         "contacts": entry.contacts.map { contact in
           [

@@ -14,6 +14,9 @@ public final class Site: Sendable {
   public let stylesheet: Data
   /// `/assets/drom.<hash>.css`: named by content, so it can be cached for ever.
   public let stylesheetPath: String
+  /// The static export's search page script (Pagefind's interface), `/assets/search.<hash>.js`.
+  public let searchScript: Data
+  public let searchScriptPath: String
 
   public static func load(directory: String) async throws -> Site {
     let library = try await MustacheLibrary(directory: directory + "/templates")
@@ -30,18 +33,30 @@ public final class Site: Sendable {
         "\(localeDirectory)/en.json, the strings every other language falls back to")
     }
     for (tag, strings) in locales { locales[tag] = english.merging(strings) { $1 } }
-    let stylesheet =
-      (try? Data(contentsOf: URL(fileURLWithPath: directory + "/assets/drom.css"))) ?? Data()
-    return Site(library: library, locales: locales, stylesheet: stylesheet)
+    func asset(_ name: String) -> Data {
+      (try? Data(contentsOf: URL(fileURLWithPath: directory + "/assets/" + name))) ?? Data()
+    }
+    return Site(
+      library: library, locales: locales, stylesheet: asset("drom.css"),
+      searchScript: asset("search.js"))
   }
 
-  init(library: MustacheLibrary, locales: [String: [String: String]], stylesheet: Data) {
+  init(
+    library: MustacheLibrary, locales: [String: [String: String]], stylesheet: Data,
+    searchScript: Data
+  ) {
     self.library = library
     self.locales = locales
     self.languages = locales.keys.sorted { ($0 == "en" ? "" : $0) < ($1 == "en" ? "" : $1) }
     self.stylesheet = stylesheet
-    let hash = SHA256.hash(data: stylesheet).prefix(6).map { String(format: "%02x", $0) }.joined()
-    stylesheetPath = "/assets/drom.\(hash).css"
+    stylesheetPath = "/assets/drom.\(Self.contentHash(stylesheet)).css"
+    self.searchScript = searchScript
+    searchScriptPath = "/assets/search.\(Self.contentHash(searchScript)).js"
+  }
+
+  /// Twelve hex digits of the SHA-256: an asset's name changes exactly when its content does.
+  static func contentHash(_ data: Data) -> String {
+    SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
   }
 
   public enum SiteError: Error, CustomStringConvertible {

@@ -30,6 +30,11 @@ struct ExportSite: AsyncParsableCommand {
       "The address the site will be served from, for sitemap.xml (none without it).",
       valueName: "url"))
   var baseURL: String?
+  @Option(
+    help: ArgumentHelp(
+      "The Pagefind command that indexes the export for search in the browser; '' for none.",
+      valueName: "command"))
+  var pagefind: String = "pagefind"
   @Flag(help: "Verify an existing export instead of writing one.")
   var check = false
 
@@ -67,5 +72,29 @@ struct ExportSite: AsyncParsableCommand {
     print(
       "\(out): \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.removed) removed, \(summary.bytes) bytes, \(String(format: "%.1f", seconds)) s"
     )
+    try buildSearchIndex()
+  }
+
+  /// Runs Pagefind over the written pages: one index per language, under `pagefind/`.
+  private func buildSearchIndex() throws {
+    let command = pagefind.split(separator: " ").map(String.init)
+    guard !command.isEmpty else { return }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command + ["--site", out, "--quiet"]
+    try process.run()
+    process.waitUntilExit()
+    switch process.terminationStatus {
+    case 0:
+      print("\(out)/pagefind: the search index, one per language")
+    case 127:
+      printError(
+        "note: '\(command[0])' was not found, so the export has no search index; its search pages list every entry. Install Pagefind (pip install pagefind-bin, then --pagefind 'python3 -m pagefind_bin') or give --pagefind ''"
+      )
+    default:
+      throw ValidationError(
+        "Pagefind failed (exit status \(process.terminationStatus)) on \(out): the pages are written, the search index is not"
+      )
+    }
   }
 }

@@ -118,6 +118,38 @@ def server() -> str:
 
 
 @pytest.fixture(scope="session")
+def static_site() -> str:
+    """The base URL of the static export (DROM_WEB_SITE, made by scripts/test-web with its
+    Pagefind index), served as plain files by Python's http.server on a free loopback port."""
+    folder = os.environ.get("DROM_WEB_SITE")
+    if not folder or not (Path(folder) / "pagefind").is_dir():
+        pytest.fail("DROM_WEB_SITE must name an export with its search index; run scripts/test-web")
+    port = _free_port()
+    process = subprocess.Popen(
+        ["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", folder],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/en/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("the static file server did not start")
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (Debian's chromium and chromedriver)."""
     from selenium import webdriver
