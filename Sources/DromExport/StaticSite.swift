@@ -55,12 +55,14 @@ public struct StaticSite {
       var query = latest.query(readerLanguage: language)
       query.limit = 8
       let results = try database.search(query, highlight: (Highlight.open, Highlight.close))
-      return try site.render(
-        pages.home(overview: overview, latest: results, language: language), language: language,
-        path: "/", exported: true)
+      var home = pages.home(overview: overview, latest: results, language: language)
+      if baseURL != nil { home.feedURL = "/\(language)/feed.atom" }
+      return try site.render(home, language: language, path: "/", exported: true)
     }
+    var downloads = Downloads()
     for slug in slugs {
       guard let stored = try database.entry(slug: slug) else { continue }
+      downloads.add(stored, page: (baseURL ?? "") + "/en/entry/\(slug)")
       try page("/entry/\(slug)") { language in
         try site.render(
           pages.entry(stored, language: language), language: language, path: "/entry/\(slug)",
@@ -81,10 +83,13 @@ public struct StaticSite {
         }
         let results = try database.search(
           parameters.query(readerLanguage: language), highlight: (Highlight.open, Highlight.close))
-        return try site.render(
-          pages.search(
-            parameters, results: results, language: language, heading: heading,
-            listing: facetListing), language: language, path: address, exported: true)
+        var content = pages.search(
+          parameters, results: results, language: language, heading: heading,
+          listing: facetListing)
+        if baseURL != nil, let facet = listing.facet, Self.feedFacets.contains(facet) {
+          content.feedURL = Listing.path(facet, listing.values[0], language: language) + "feed.atom"
+        }
+        return try site.render(content, language: language, path: address, exported: true)
       }
     }
     let sources = try database.sources()
@@ -119,8 +124,46 @@ public struct StaticSite {
     try writer.put(
       "robots.txt",
       "User-agent: *\nAllow: /\n" + (baseURL.map { "Sitemap: \($0)/sitemap.xml\n" } ?? ""))
+    try writer.put("directory.csv", downloads.csv())
+    try writer.put("directory.json", try downloads.json())
+    try writer.put("registry.opml", Downloads.opml(sources))
     if let baseURL {
       try writer.put("sitemap.xml", Sitemap.xml(addresses, languages: languages, base: baseURL))
+      try feeds(listings.filter { $0.page == 1 }, languages: languages, base: baseURL, to: writer)
+    }
+  }
+
+  /// The listings that have an Atom feed of their newest entries, besides the whole directory's.
+  static let feedFacets: [Facet] = [.country, .city, .theme]
+
+  /// Atom feeds of the newest entries: the directory's (`/sv/feed.atom`) and each country's,
+  /// city's and theme's (`/sv/city/goteborg/feed.atom`). Feeds need absolute addresses, so
+  /// they come with `--base-url`.
+  private func feeds(
+    _ listings: [ListingPage], languages: [String], base: String, to writer: ExportWriter
+  ) throws {
+    for language in languages {
+      let name = site.strings(language)["siteName"] ?? "Drom"
+      func feed(_ facet: Facet?, _ values: [String], address: String, title: String) throws {
+        var parameters = SearchParameters()
+        parameters.sort = .newest
+        if let facet { parameters.filters[facet] = values }
+        let results = try database.search(
+          parameters.query(readerLanguage: language), highlight: ("", ""))
+        let page = "/\(language)" + address
+        try writer.put(
+          Self.file(language, address).replacingOccurrences(of: "index.html", with: "feed.atom"),
+          AtomOfResults.render(
+            results, language: language, title: title, selfURL: base + page + "feed.atom",
+            pageURL: base + page, base: base))
+      }
+      try feed(nil, [], address: "/", title: name)
+      for listing in listings {
+        guard let facet = listing.facet, Self.feedFacets.contains(facet) else { continue }
+        try feed(
+          facet, listing.values, address: listing.address,
+          title: "\(name): \(pages.label(facet, listing.values[0], language: language))")
+      }
     }
   }
 

@@ -121,15 +121,3 @@ struct APIRoutes {
     }
   }
 }
-
-enum CSV {
-  /// RFC 4180 field; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it.
-  static func field(_ value: String) -> String {
-    var value = value
-    if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-      return value
-    }
-    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
-}

@@ -66,9 +66,14 @@ struct PageRoutes {
       let results = try await directory.database.search(
         parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
         cache: directory.cache)
+      let base = baseURL(request)
+      let query = parameters.queryString { $0.page = 1 }
+      let name = directory.site.strings(language)["siteName"] ?? "Drom"
       let feed = AtomOfResults.render(
-        results, parameters: parameters, language: language,
-        title: directory.site.strings(language)["siteName"] ?? "Drom", base: baseURL(request))
+        results, language: language,
+        title: name + (parameters.text.isEmpty ? "" : ": " + parameters.text),
+        selfURL: "\(base)/\(language)/search.atom?\(query)",
+        pageURL: "\(base)/\(language)/search?\(query)", base: base)
       return Responses.make(feed, type: "application/atom+xml; charset=utf-8", request: request)
     }
     router.get("/:lang/entry/:slug") { request, context in
@@ -116,8 +121,8 @@ struct PageRoutes {
       let xml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
-          <ShortName>\(Escaping.xml(name))</ShortName>
-          <Description>\(Escaping.xml(directory.site.strings(language)["tagline"] ?? ""))</Description>
+          <ShortName>\(XMLText.escape(name))</ShortName>
+          <Description>\(XMLText.escape(directory.site.strings(language)["tagline"] ?? ""))</Description>
           <InputEncoding>UTF-8</InputEncoding>
           <Language>\(language)</Language>
           <Url type="text/html" template="\(base)/\(language)/search?q={searchTerms}"/>
@@ -202,12 +207,5 @@ extension SearchParameters {
     do { return try SearchParameters(items: request.queryItems) } catch {
       throw DirectoryError(status: .badRequest, code: "bad-parameter", message: error.description)
     }
-  }
-}
-
-enum Escaping {
-  static func xml(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
   }
 }

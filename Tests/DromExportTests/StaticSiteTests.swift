@@ -94,7 +94,12 @@ struct StaticSiteTests {
       }
       for slug in slugs { #expect(sink.files["\(language)/entry/\(slug)/index.html"] != nil) }
     }
-    for file in ["index.html", "404.html", "robots.txt", "sitemap.xml", ExportWriter.manifestPath] {
+    for file in [
+      "index.html", "404.html", "robots.txt", "sitemap.xml", "directory.csv", "directory.json",
+      "registry.opml", "sv/feed.atom", "sv/city/goteborg/feed.atom",
+      "el/theme/employment/feed.atom",
+      ExportWriter.manifestPath,
+    ] {
       #expect(sink.files[file] != nil, "\(file)")
     }
     #expect(sink.files[String(bench.site.stylesheetPath.dropFirst())] != nil)
@@ -102,6 +107,23 @@ struct StaticSiteTests {
     #expect(summary.written == sink.files.count - 1)  // all but the manifest
     #expect(summary.unchanged == 0 && summary.removed == 0)
     #expect(html(sink, "robots.txt").contains("Sitemap: https://drom.example.org/sitemap.xml"))
+    // The downloads hold every entry once; the feeds point at the export's own pages.
+    let csvLines = html(sink, "directory.csv").split(separator: "\r\n")
+    #expect(csvLines.count == slugs.count + 1)
+    let json =
+      try JSONSerialization.jsonObject(with: sink.files["directory.json"]!) as! [String: Any]
+    #expect((json["entries"] as! [Any]).count == slugs.count)
+    let feed = html(sink, "sv/city/goteborg/feed.atom")
+    #expect(
+      feed.contains(
+        "<link rel=\"self\" href=\"https://drom.example.org/sv/city/goteborg/feed.atom\"/>"))
+    #expect(feed.contains("<link href=\"https://drom.example.org/sv/entry/"))
+    #expect(
+      html(sink, "sv/city/goteborg/index.html").contains(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Göteborg\" href=\"/sv/city/goteborg/feed.atom\">"
+      ))
+    // The sample network's feeds are local files: a public registry lists none of their paths.
+    #expect(!html(sink, "registry.opml").contains("file:"))
     let sitemap = html(sink, "sitemap.xml")
     #expect(sitemap.contains("<loc>https://drom.example.org/sv/city/goteborg/</loc>"))
     #expect(
