@@ -16,21 +16,23 @@ public struct StaticSite {
   let documents: Documents
   /// Where the export will be served from (`https://drom.example.org`), for the sitemap.
   let baseURL: String?
+  /// The interface languages to write: all of the site's unless told otherwise.
+  let languages: [String]
 
   public init(
     database: DromDatabase, site: Site, vocabulary: Vocabulary, documents: Documents,
-    baseURL: String? = nil
+    baseURL: String? = nil, languages: [String]? = nil
   ) {
     self.database = database
     self.site = site
     self.pages = Pages(site: site, vocabulary: vocabulary, forExport: true)
     self.documents = documents
     self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    self.languages = languages ?? site.languages
   }
 
   /// Writes every file through `writer`; `progress` hears how many pages are done of how many.
   public func export(to writer: ExportWriter, progress: (Int, Int) -> Void = { _, _ in }) throws {
-    let languages = site.languages
     let slugs = try database.entrySlugs()
     let listings = try listingPages()
     let pagesPerLanguage = 1 + slugs.count + listings.count + 2 + Documents.published.count
