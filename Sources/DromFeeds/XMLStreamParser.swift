@@ -44,9 +44,9 @@ final class XMLStreamParser {
   let diagnostics: DiagnosticCollector
   private weak var sink: (any XMLSplitSink)?
   /// The transport's charset, or what `EncodingCheck` found the bytes really are.
-  private var encodingOverride: String?
+  var encodingOverride: String?
   /// Set for a UTF-32 document, which is read through UTF-8.
-  private var utf32: UTF32Transcoder?
+  var utf32: UTF32Transcoder?
 
   private var context: xmlParserCtxtPtr?
   private var handler = xmlSAXHandler()
@@ -106,38 +106,16 @@ final class XMLStreamParser {
       )
       return
     }
+    if context == nil && utf32 == nil { checkEncoding(bytes) }
     if utf32 != nil {
-      let converted = utf32!.transcode(bytes)
-      converted.withUnsafeBytes { pushDecoded($0) }
+      transcodeAndPush(bytes)
       return
-    }
-    if context == nil,
-      let correction = EncodingCheck.correction(for: bytes, transportCharset: encodingOverride)
-    {
-      switch correction {
-      case .readAs(let encoding, let declared):
-        diagnostics.add(
-          .warning, "feed.charset-mismatch", line: 1,
-          "the feed's character set is given as '\(declared)', but its bytes are \(encoding == "UTF-8" ? "UTF-8" : "not UTF-8"); they were read as \(encoding). Save the feed as UTF-8 and declare encoding=\"UTF-8\" (and charset=utf-8 on the server)"
-        )
-        encodingOverride = encoding
-      case .utf32(let bigEndian):
-        diagnostics.add(
-          .note, "feed.utf-32", line: 1,
-          "the feed is UTF-32; Drom reads it, but UTF-8 says the same in a quarter of the bytes: save it as UTF-8"
-        )
-        encodingOverride = "UTF-8"
-        utf32 = UTF32Transcoder(bigEndian: bigEndian)
-        let converted = utf32!.transcode(bytes)
-        converted.withUnsafeBytes { pushDecoded($0) }
-        return
-      }
     }
     pushDecoded(bytes)
   }
 
   /// Pushes bytes in the encoding libxml2 is told to read.
-  private func pushDecoded(_ bytes: UnsafeRawBufferPointer) {
+  func pushDecoded(_ bytes: UnsafeRawBufferPointer) {
     guard !stopped, bytes.count > 0 else { return }
     var bytes = bytes
     if context == nil {
