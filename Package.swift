@@ -113,6 +113,7 @@ let package = Package(
         "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
         "DromExport", "DromSite",
         "CMimalloc",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -5,6 +5,7 @@ import Foundation
 public protocol ExportSink: AnyObject {
   /// The bytes of a file written earlier, or nil when there is none.
   func read(_ path: String) throws -> Data?
+  func exists(_ path: String) -> Bool
   func write(_ path: String, _ data: Data) throws
   func remove(_ path: String) throws
 }
@@ -18,6 +19,7 @@ public final class MemorySink: ExportSink, @unchecked Sendable {  // `stored` on
 
   public var files: [String: Data] { lock.withLock { stored } }
   public func read(_ path: String) throws -> Data? { lock.withLock { stored[path] } }
+  public func exists(_ path: String) -> Bool { lock.withLock { stored[path] != nil } }
   public func write(_ path: String, _ data: Data) throws { lock.withLock { stored[path] = data } }
   public func remove(_ path: String) throws { lock.withLock { stored[path] = nil } }
 }
@@ -39,6 +41,8 @@ public final class DiskSink: ExportSink {
   public func read(_ path: String) throws -> Data? {
     files.fileExists(atPath: url(path).path) ? try Data(contentsOf: url(path)) : nil
   }
+
+  public func exists(_ path: String) -> Bool { files.fileExists(atPath: url(path).path) }
 
   public func write(_ path: String, _ data: Data) throws {
     let target = url(path)

@@ -1,3 +1,4 @@
+import Crypto
 import DromModel
 import DromSite
 import DromStore
@@ -18,10 +19,13 @@ public struct StaticSite {
   let baseURL: String?
   /// The interface languages to write: all of the site's unless told otherwise.
   let languages: [String]
+  /// What else shapes the pages (templates, strings, vocabularies, Drom itself): while it and
+  /// an entry stay the same, the entry's pages are the last export's and are not made again.
+  let rendererFingerprint: String
 
   public init(
     database: DromDatabase, site: Site, vocabulary: Vocabulary, documents: Documents,
-    baseURL: String? = nil, languages: [String]? = nil
+    baseURL: String? = nil, languages: [String]? = nil, rendererFingerprint: String = ""
   ) {
     self.database = database
     self.site = site
@@ -29,6 +33,7 @@ public struct StaticSite {
     self.documents = documents
     self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     self.languages = languages ?? site.languages
+    self.rendererFingerprint = rendererFingerprint
   }
 
   /// Writes every file through `writer`; `progress` hears how many pages are done of how many.
@@ -39,9 +44,11 @@ public struct StaticSite {
     let total = pagesPerLanguage * languages.count
     var done = 0
     var addresses: [String] = []  // within a language, for the sitemap
-    func page(_ address: String, _ html: (String) throws -> String) throws {
+    func page(_ address: String, inputs: String? = nil, _ html: (String) throws -> String) throws {
       for language in languages {
-        try writer.put(Self.file(language, address), try html(language))
+        let path = Self.file(language, address)
+        if let inputs, writer.reuse(path, inputs: inputs) { continue }
+        try writer.put(path, try html(language), inputs: inputs)
       }
       addresses.append(address)
       done += languages.count
@@ -65,7 +72,7 @@ public struct StaticSite {
     for slug in slugs {
       guard let stored = try database.entry(slug: slug) else { continue }
       downloads.add(stored, page: (baseURL ?? "") + "/en/entry/\(slug)")
-      try page("/entry/\(slug)") { language in
+      try page("/entry/\(slug)", inputs: try fingerprint(stored)) { language in
         try site.render(
           pages.entry(stored, language: language), language: language, path: "/entry/\(slug)",
           exported: true)
@@ -73,7 +80,7 @@ public struct StaticSite {
     }
     for listing in listings {
       let address = listing.address
-      try page(address) { language in
+      for language in languages {
         var parameters = SearchParameters()
         parameters.page = listing.page
         var heading: String?
@@ -85,14 +92,23 @@ public struct StaticSite {
         }
         let results = try database.search(
           parameters.query(readerLanguage: language), highlight: (Highlight.open, Highlight.close))
+        // A listing is made of its hits: while they and the renderer are the same, so is it.
+        let path = Self.file(language, address)
+        let inputs = try fingerprint(results, listing: listing)
+        if writer.reuse(path, inputs: inputs) { continue }
         var content = pages.search(
           parameters, results: results, language: language, heading: heading,
           listing: facetListing)
         if baseURL != nil, let facet = listing.facet, Self.feedFacets.contains(facet) {
           content.feedURL = Listing.path(facet, listing.values[0], language: language) + "feed.atom"
         }
-        return try site.render(content, language: language, path: address, exported: true)
+        try writer.put(
+          path, try site.render(content, language: language, path: address, exported: true),
+          inputs: inputs)
       }
+      addresses.append(address)
+      done += languages.count
+      progress(done, total)
     }
     let sources = try database.sources()
     let counts = try database.entryCounts()
@@ -167,6 +183,46 @@ public struct StaticSite {
           title: "\(name): \(pages.label(facet, listing.values[0], language: language))")
       }
     }
+  }
+
+  /// What an entry's page is made of besides the renderer: the entry, its partner, the other
+  /// partners publishing it, its translations.
+  private func fingerprint(_ stored: StoredEntry) throws -> String {
+    struct Inputs: Encodable {
+      var renderer: String
+      var entry: Entry
+      var partner: String
+      var also: [String]
+      var translations: [StoredEntry.Translation]
+      var lastChanged: Date
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    encoder.dateEncodingStrategy = .secondsSince1970
+    let data = try encoder.encode(
+      Inputs(
+        renderer: rendererFingerprint, entry: stored.entry, partner: stored.source.title,
+        also: stored.alsoPublishedBy, translations: stored.translations,
+        lastChanged: stored.lastChanged))
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// What a listing page is made of besides the renderer: its hits and their total (not the
+  /// facet counts, which the export's listings do not show), and whether it has a feed.
+  private func fingerprint(_ results: SearchResults, listing: ListingPage) throws -> String {
+    struct Inputs: Encodable {
+      var renderer: String
+      var feed: Bool
+      var total: Int
+      var hits: [SearchHit]
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    encoder.dateEncodingStrategy = .secondsSince1970
+    let feed = baseURL != nil && listing.facet.map(Self.feedFacets.contains) == true
+    let data = try encoder.encode(
+      Inputs(renderer: rendererFingerprint, feed: feed, total: results.total, hits: results.hits))
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
   }
 
   /// One page of one listing: a facet and the values that share its slug, or no facet for

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import DromExport
 import DromSite
 import Foundation
@@ -47,7 +48,10 @@ struct ExportSite: AsyncParsableCommand {
     let exporter = StaticSite(
       database: try database.open(), site: try await Site.load(directory: pages.site),
       vocabulary: try vocabulary.load(), documents: Documents.load(directory: pages.documents),
-      baseURL: baseURL)
+      baseURL: baseURL,
+      rendererFingerprint: try RendererFingerprint.of(
+        folders: [pages.site, vocabulary.vocabularies],
+        files: Documents.published.map { "\(pages.documents)/\($0).md" }))
     let writer = try ExportWriter(
       sink: try DiskSink(root: URL(fileURLWithPath: out)), mode: check ? .check : .write)
     let interactive = isatty(STDOUT_FILENO) == 1
@@ -70,7 +74,7 @@ struct ExportSite: AsyncParsableCommand {
       return
     }
     print(
-      "\(out): \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.removed) removed, \(summary.bytes) bytes, \(String(format: "%.1f", seconds)) s"
+      "\(out): \(summary.written) files written (\(summary.bytes) bytes), \(summary.unchanged) unchanged, \(summary.removed) removed; \(summary.rendered) made anew; \(String(format: "%.1f", seconds)) s"
     )
     try buildSearchIndex()
   }
@@ -96,5 +100,28 @@ struct ExportSite: AsyncParsableCommand {
         "Pagefind failed (exit status \(process.terminationStatus)) on \(out): the pages are written, the search index is not"
       )
     }
+  }
+}
+
+/// What the pages are made with besides the index: the site's templates, strings and assets,
+/// the vocabularies, the published documents, and this very binary (its size and time, so a
+/// new Drom makes every page again).
+enum RendererFingerprint {
+  static func of(folders: [String], files: [String]) throws -> String {
+    var hasher = SHA256()
+    let manager = FileManager.default
+    var paths = files
+    for folder in folders {
+      let enumerator = manager.enumerator(atPath: folder)
+      while let file = enumerator?.nextObject() as? String { paths.append("\(folder)/\(file)") }
+    }
+    for path in paths.sorted() {
+      hasher.update(data: Data(path.utf8))
+      if let data = manager.contents(atPath: path) { hasher.update(data: data) }
+    }
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let binary = (try? manager.attributesOfItem(atPath: executable)) ?? [:]
+    hasher.update(data: Data("\(binary[.size] ?? 0) \(binary[.modificationDate] ?? 0)".utf8))
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 }

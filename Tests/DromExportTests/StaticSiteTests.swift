@@ -48,13 +48,13 @@ private struct Bench: Sendable {
   /// - Parameter languages: fewer than all keeps a test that exports several times quick.
   func export(
     into sink: MemorySink, baseURL: String? = "https://drom.example.org",
-    languages: [String]? = nil, mode: ExportWriter.Mode = .write
+    languages: [String]? = nil, mode: ExportWriter.Mode = .write, renderer: String = "v1"
   ) throws -> ExportSummary {
     let writer = try ExportWriter(sink: sink, mode: mode)
     try StaticSite(
       database: database, site: site, vocabulary: vocabulary,
       documents: Documents.load(directory: repositoryRoot.appendingPathComponent("docs").path),
-      baseURL: baseURL, languages: languages
+      baseURL: baseURL, languages: languages, rendererFingerprint: renderer
     ).export(to: writer)
     return try writer.finish()
   }
@@ -176,6 +176,17 @@ struct StaticSiteTests {
     let again = try bench.export(into: first)
     #expect(again.written == 0)
     #expect(again.unchanged == first.files.count - 1)
+    // Entry and listing pages whose data and renderer are unchanged are not even made again…
+    let listingFolders = Listing.facets.map { "/\($0.rawValue)/" } + ["/search/", "/entry/"]
+    let reusable = first.files.keys.filter { path in
+      path.hasSuffix("index.html") && listingFolders.contains { path.contains($0) }
+    }.count
+    #expect(reusable > 2_000)
+    #expect(again.rendered == first.files.count - 1 - reusable)
+    // …until the renderer changes (templates, strings, vocabularies, Drom itself).
+    let newRenderer = try bench.export(into: first, renderer: "v2")
+    #expect(newRenderer.rendered == first.files.count - 1)
+    #expect(newRenderer.written == 0)
   }
 
   @Test("removes a deleted entry's pages and rewrites only what changed, and --check sees it")
