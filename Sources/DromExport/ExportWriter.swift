@@ -96,7 +96,11 @@ public final class ExportWriter {
 
   /// Removes what the last export wrote and this one did not, then records this export.
   public func finish() throws -> ExportSummary {
-    for path in previous.keys.sorted() where current[path] == nil {
+    // The manifest is a file in the output folder: a path in it that climbs out of the folder
+    // is not the export's, and is never removed.
+    for path in previous.keys.sorted()
+    where current[path] == nil && !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+    {
       switch mode {
       case .write:
         try sink.remove(path)

@@ -191,7 +191,7 @@ public struct StaticSite {
     struct Inputs: Encodable {
       var renderer: String
       var entry: Entry
-      var partner: String
+      var partner: SourceDescription
       var also: [String]
       var translations: [StoredEntry.Translation]
       var lastChanged: Date
@@ -201,7 +201,7 @@ public struct StaticSite {
     encoder.dateEncodingStrategy = .secondsSince1970
     let data = try encoder.encode(
       Inputs(
-        renderer: rendererFingerprint, entry: stored.entry, partner: stored.source.title,
+        renderer: rendererFingerprint, entry: stored.entry, partner: stored.source,
         also: stored.alsoPublishedBy, translations: stored.translations,
         lastChanged: stored.lastChanged))
     return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -246,7 +246,9 @@ public struct StaticSite {
     func pageCount(_ total: Int) -> Int {
       max(1, (total + SearchParameters.pageSize - 1) / SearchParameters.pageSize)
     }
-    var listings = (1...pageCount(try database.overview().entries)).map {
+    // Listings show an entry's translations and copies as one hit: count as they do.
+    let everything = try database.search(SearchParameters().query(readerLanguage: nil)).total
+    var listings = (1...pageCount(everything)).map {
       ListingPage(facet: nil, values: [], page: $0)
     }
     for facet in Listing.facets {

@@ -9,8 +9,10 @@
 ///   almost never forms valid UTF-8 sequences ("Ã©" would have to be meant).
 /// - UTF-32, which libxml2 2.9 misreads from its byte order mark: transcoded to UTF-8.
 ///
-/// Only the first `window` bytes are examined; a contradiction further on is still an
-/// `xml.encoding` error.
+/// Only the first piece pushed is examined, at most `window` bytes of it (a file is read in
+/// 256 KB pieces, a download comes whole); a contradiction further on is still an
+/// `xml.encoding` error. Bytes that are mostly UTF-8 with a stray invalid byte are left alone
+/// (and refused by libxml2 as before): reading them as Windows-1252 would garble every letter.
 enum EncodingCheck {
   static let window = 1 << 20
 
@@ -38,24 +40,35 @@ enum EncodingCheck {
       return nil
     }
     let sample = UnsafeRawBufferPointer(rebasing: bytes.prefix(window))
-    let declared = transportCharset ?? declaredEncoding(sample) ?? "UTF-8"
-    let normalized = declared.lowercased().replacingOccurrences(of: "_", with: "-")
-    switch normalized {
-    case "utf-8", "utf8":
-      guard case .invalid = utf8Status(sample) else {
-        return nil
+    let ownDeclaration = declaredEncoding(sample)
+    let declared = transportCharset ?? ownDeclaration ?? "UTF-8"
+    switch family(declared) {
+    case .utf8:
+      guard case .invalid = utf8Status(sample) else { return nil }
+      // A server's charset=utf-8 over a document that says what it is: the document is right.
+      if transportCharset != nil, let ownDeclaration, family(ownDeclaration) != .utf8 {
+        return .readAs(ownDeclaration, declared: declared)
       }
       let undefinedInWindows1252: Set<UInt8> = [0x81, 0x8D, 0x8F, 0x90, 0x9D]
       let encoding =
-        sample.contains(where: undefinedInWindows1252.contains)
-        ? "ISO-8859-1" : "windows-1252"
+        sample.contains(where: undefinedInWindows1252.contains) ? "ISO-8859-1" : "windows-1252"
       return .readAs(encoding, declared: declared)
-    case "iso-8859-1", "latin1", "latin-1", "iso-8859-15", "windows-1252", "cp1252", "us-ascii":
-      guard case .validBeyondASCII = utf8Status(sample)
-      else { return nil }
+    case .latin:
+      guard case .validBeyondASCII = utf8Status(sample) else { return nil }
       return .readAs("UTF-8", declared: declared)
-    default:
+    case .other:
       return nil
+    }
+  }
+
+  private enum Family { case utf8, latin, other }
+
+  private static func family(_ name: String) -> Family {
+    switch name.lowercased().replacingOccurrences(of: "_", with: "-") {
+    case "utf-8", "utf8": .utf8
+    case "iso-8859-1", "latin1", "latin-1", "iso-8859-15", "windows-1252", "cp1252", "us-ascii":
+      .latin
+    default: .other
     }
   }
 
@@ -72,13 +85,16 @@ enum EncodingCheck {
     return String(rest.dropFirst().prefix { $0 != quote })
   }
 
-  enum UTF8Status { case ascii, validBeyondASCII, invalid }
+  /// `mixed`: invalid bytes among valid multi-byte characters, which no single reading mends.
+  enum UTF8Status { case ascii, validBeyondASCII, invalid, mixed }
 
-  /// Whether the bytes are UTF-8. A sequence cut off at the end is no fault: the sample may be
-  /// the first chunk of a longer document.
+  /// Whether the bytes are UTF-8. A sequence cut off at the end is no fault (the sample may be
+  /// the first piece of a longer document), and no evidence either: UTF-8 is recognised by
+  /// complete multi-byte characters.
   static func utf8Status(_ bytes: UnsafeRawBufferPointer) -> UTF8Status {
     var index = 0
-    var beyondASCII = false
+    var complete = 0
+    var invalid = 0
     let count = bytes.count
     while index < count {
       let byte = bytes[index]
@@ -86,26 +102,39 @@ enum EncodingCheck {
         index += 1
         continue
       }
-      beyondASCII = true
       let length: Int
       switch byte {
       case 0xC2...0xDF: length = 2
       case 0xE0...0xEF: length = 3
       case 0xF0...0xF4: length = 4
-      default: return .invalid
+      default: length = 0
       }
-      if index + length > count { return .validBeyondASCII }
-      for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { return .invalid }
-      // Overlong forms and surrogates are not UTF-8.
-      let second = bytes[index + 1]
-      if (byte == 0xE0 && second < 0xA0) || (byte == 0xED && second > 0x9F)
-        || (byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second > 0x8F)
-      {
-        return .invalid
+      if length > 0, index + length > count { break }
+      var valid = length > 0
+      if valid {
+        for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { valid = false }
       }
-      index += length
+      if valid {
+        // Overlong forms and surrogates are not UTF-8.
+        let second = bytes[index + 1]
+        valid =
+          !((byte == 0xE0 && second < 0xA0) || (byte == 0xED && second > 0x9F)
+          || (byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second > 0x8F))
+      }
+      if valid {
+        complete += 1
+        index += length
+      } else {
+        invalid += 1
+        index += 1
+      }
     }
-    return beyondASCII ? .validBeyondASCII : .ascii
+    switch (complete, invalid) {
+    case (0, 0): return .ascii
+    case (_, 0): return .validBeyondASCII
+    case (0, _): return .invalid
+    default: return .mixed
+    }
   }
 }
 

@@ -18,7 +18,9 @@ extension FeedSplitter {
     case "link": atomLink(AtomLink(node))
     case "author": addAuthor(AtomPerson(node))
     case "contributor":
-      if let person = EntryAdapter.author(from: AtomPerson(node)) {
+      if let person = EntryAdapter.author(from: AtomPerson(node)),
+        head.contributors.count < Self.maxFeedAuthors
+      {
         head.contributors.append(person)
       }
     case "category":
@@ -44,7 +46,9 @@ extension FeedSplitter {
     case "link": atomLink(AtomLink(node))
     case "author": addAuthor(AtomPerson(atom03: node))
     case "contributor":
-      if let person = EntryAdapter.author(from: AtomPerson(atom03: node)) {
+      if let person = EntryAdapter.author(from: AtomPerson(atom03: node)),
+        head.contributors.count < Self.maxFeedAuthors
+      {
         head.contributors.append(person)
       }
     default: break
@@ -76,13 +80,7 @@ extension FeedSplitter {
     case ("", RSSChannelField.generator): head.generator = node.trimmedText
     case ("", "copyright"), (NS.dc, "rights"): head.rights = head.rights ?? node.trimmedText
     case ("", "managingEditor"), (NS.dc, "creator"), (NS.itunes, "author"):
-      if let name = node.trimmedText {
-        let author = EntryAdapter.author(from: name)
-        if !head.authors.contains(where: { $0.name == author.name }) {
-          head.authors.append(author)
-          context.feedAuthors.append(author)
-        }
-      }
+      if let name = node.trimmedText { addAuthor(EntryAdapter.author(from: name)) }
     case ("", "image"):
       head.logo = head.logo ?? webAddress(node.text("", "url"), node: node)
     case (NS.itunes, "image"):
@@ -120,10 +118,7 @@ extension FeedSplitter {
       setUpdated(FeedDates.parse(date, expecting: .rfc3339)?.date)
     }
     for creator in node.all(NS.dc, "creator") {
-      if let name = creator.trimmedText {
-        head.authors.append(Author(name: name))
-        context.feedAuthors.append(Author(name: name))
-      }
+      if let name = creator.trimmedText { addAuthor(Author(name: name)) }
     }
     head.id = node.attribute("about", namespace: NS.rdf)
   }
@@ -147,10 +142,20 @@ extension FeedSplitter {
   }
 
   private func addAuthor(_ person: AtomPerson) {
-    guard let author = EntryAdapter.author(from: person) else { return }
+    if let author = EntryAdapter.author(from: person) { addAuthor(author) }
+  }
+
+  /// A feed's authors, each name once and at most `maxFeedAuthors`: every entry without
+  /// authors of its own carries them, so a hostile channel listing a million must not.
+  private func addAuthor(_ author: Author) {
+    guard head.authors.count < Self.maxFeedAuthors,
+      !head.authors.contains(where: { $0.name == author.name })
+    else { return }
     head.authors.append(author)
     context.feedAuthors.append(author)
   }
+
+  static let maxFeedAuthors = 10
 
   private func atomLink(_ link: AtomLink) {
     guard let href = link.href else { return }

@@ -61,14 +61,19 @@ struct JSONReader {
   private let bytes: [UInt8]
   private let maxDepth: Int
   private let maxStringBytes: Int
+  /// Each value costs a node many times its bytes: bounded, so a document of a million tiny
+  /// values cannot take a gigabyte.
+  private let maxValues: Int
+  private var values = 0
   private var index = 0
   private var line = 1
   private var lineStart = 0
 
-  init(_ bytes: [UInt8], maxDepth: Int, maxStringBytes: Int) {
+  init(_ bytes: [UInt8], maxDepth: Int, maxStringBytes: Int, maxValues: Int = 1_000_000) {
     self.bytes = bytes
     self.maxDepth = maxDepth
     self.maxStringBytes = maxStringBytes
+    self.maxValues = maxValues
   }
 
   static func parse(_ bytes: [UInt8], maxDepth: Int, maxStringBytes: Int) throws(JSONSyntaxError)
@@ -114,6 +119,11 @@ struct JSONReader {
     }
     guard depth < maxDepth else {
       throw failure("values are nested more than \(maxDepth) deep here: a feed never needs this")
+    }
+    values += 1
+    guard values <= maxValues else {
+      throw failure(
+        "the document holds more than \(maxValues) values: split it into pages (next_url)")
     }
     let (startLine, startColumn) = (line, column)
     let value: JSONNode.Value
@@ -263,6 +273,8 @@ struct JSONReader {
             let low = try hex4()
             if (0xDC00...0xDFFF).contains(low) {
               scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+              index -= 6  // not the low half: that escape is a character of its own
             }
           }
           // A lone surrogate has no character; it reads as U+FFFD.

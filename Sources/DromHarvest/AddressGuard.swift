@@ -105,8 +105,10 @@ enum AddressGuard {
     return withUnsafeBytes(of: &v6) { Array($0) }
   }
 
-  /// Metadata services on IPv6 addresses that would otherwise pass as unique-local: AWS's.
-  private static let metadataIPv6 = ["fd00:ec2::254"].compactMap(ipv6Bytes)
+  /// Metadata services on IPv6 addresses that would otherwise pass as unique-local: AWS's,
+  /// Google Cloud's and Oracle Cloud's.
+  private static let metadataIPv6 = ["fd00:ec2::254", "fd20:ce::254", "fd00:c1::a9fe:a9fe"]
+    .compactMap(ipv6Bytes)
 
   private static func classifyIPv6(_ bytes: [UInt8]) -> AddressClass {
     func ipv4(at offset: Int) -> UInt32 {
@@ -127,6 +129,19 @@ enum AddressGuard {
     }
     if high == 0x2002 { return classifyIPv4(ipv4(at: 2)) }
     if metadataIPv6.contains(bytes) { return .metadata }
+    // A unique-local address ending in 169.254.169.254 is someone's metadata service too.
+    if bytes[0] & 0xFE == 0xFC, bytes[12..<16].elementsEqual([0xA9, 0xFE, 0xA9, 0xFE]) {
+      return .metadata
+    }
+    // Translation and tunnelling prefixes that may reach any IPv4 address (NAT64 local-use
+    // 64:ff9b:1::/48, Teredo 2001::/32), documentation (2001:db8::/32) and discard (100::/64).
+    if bytes[0..<6].elementsEqual([0, 0x64, 0xFF, 0x9B, 0, 0x01])
+      || (high == 0x2001 && bytes[2] == 0 && bytes[3] == 0)
+      || (high == 0x2001 && bytes[2] == 0x0D && bytes[3] == 0xB8)
+      || (high == 0x0100 && bytes[2..<8].allSatisfy { $0 == 0 })
+    {
+      return .reserved
+    }
     if bytes[0] & 0xFE == 0xFC { return .private }  // fc00::/7 unique local
     if high & 0xFFC0 == 0xFE80 { return .linkLocal }  // fe80::/10
     if high & 0xFFC0 == 0xFEC0 { return .reserved }  // fec0::/10, deprecated site-local
@@ -149,6 +164,12 @@ enum AddressGuard {
     if within(0x0000_0000, 8) { return .unspecified }
     if within(0xE000_0000, 4) { return .multicast }
     if within(0xF000_0000, 4) { return .reserved }  // 240.0.0.0/4 and the broadcast address
+    // Benchmarking (198.18.0.0/15) and documentation (TEST-NET-1, -2, -3): never a partner.
+    if within(0xC612_0000, 15) || within(0xC000_0200, 24) || within(0xC633_6400, 24)
+      || within(0xCB00_7100, 24)
+    {
+      return .reserved
+    }
     return .public
   }
 }

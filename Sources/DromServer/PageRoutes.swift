@@ -157,6 +157,12 @@ struct PageRoutes {
       let results = try await directory.database.search(
         parameters.query(readerLanguage: language), vocabulary: directory.vocabulary,
         cache: directory.cache, highlight: (Highlight.open, Highlight.close))
+      let pages = (results.total + SearchParameters.pageSize - 1) / SearchParameters.pageSize
+      guard parameters.page <= max(1, pages) else {
+        throw DirectoryError(
+          status: .notFound, code: "not-found",
+          message: "this list has \(pages) pages, not \(parameters.page)")
+      }
       let heading = directory.pages.label(facet, values[0], language: language)
       let page = directory.pages.search(
         parameters, results: results, language: language, heading: heading,

@@ -46,9 +46,22 @@ public enum AtomOfResults {
 
 /// Text and attribute values for XML written by hand.
 public enum XMLText {
+  /// Escaped, and without the characters XML 1.0 cannot hold at all (most C0 controls,
+  /// U+FFFE, U+FFFF), which a JSON Feed's escapes can bring in.
   public static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+      case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+      case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+      case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+      case "\t", "\n", "\r": out.append(scalar)
+      case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": continue
+      default: out.append(scalar)
+      }
+    }
+    return String(out)
   }
 }
 

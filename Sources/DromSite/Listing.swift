@@ -1,5 +1,7 @@
+import Crypto
 import DromStore
 import DromText
+import Foundation
 
 /// The address of a listing: the entries of one kind, country, city or theme, a page of them at
 /// a time. The live service and the static export use the same addresses, so a link copied
@@ -24,8 +26,17 @@ public enum Listing {
         pendingDash = true
       }
     }
-    return slug.isEmpty ? "-" : slug
+    guard !slug.isEmpty else { return "-" }
+    // A folder name has room for 255 bytes; a feed's place name is not bounded. A long one is
+    // cut and told apart by a short hash of the whole.
+    guard slug.utf8.count > maxSlugBytes else { return slug }
+    var cut = Substring(slug)
+    while cut.utf8.count > maxSlugBytes - 13 { cut = cut.dropLast() }
+    let hash = SHA256.hash(data: Data(slug.utf8)).prefix(6).map { String(format: "%02x", $0) }
+    return cut + "-" + hash.joined()
   }
+
+  static let maxSlugBytes = 100
 
   public static func path(_ facet: Facet, _ value: String, language: String, page: Int = 1)
     -> String

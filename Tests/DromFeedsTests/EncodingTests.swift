@@ -91,6 +91,38 @@ struct EncodingTests {
     #expect(title(feed(encoding: "ISO-8859-1", title: "Malmö").data(using: .isoLatin1)!) == "Malmö")
   }
 
+  @Test("A UTF-8 feed with one stray Windows-1252 byte is not read as Windows-1252 throughout")
+  func strayByteInUTF8() {
+    var data = Data(feed(encoding: "UTF-8", title: "Göteborg X").utf8)
+    data.replaceSubrange(data.range(of: Data("X".utf8))!, with: [0x92])
+    let result = read(data)
+    #expect(!result.codes.contains("feed.charset-mismatch"))
+    #expect(result.feed.entries.first?.title != "GÃ¶teborg ’")
+    #expect(result.codes.contains("xml.encoding"))
+  }
+
+  @Test(
+    "A server's charset=utf-8 over a document that declares its own encoding: the document wins")
+  func transportUTF8OverDeclaredCyrillic() throws {
+    let text = feed(encoding: "windows-1251", title: "Рома у Београду")
+    let cp1251 = try #require(text.data(using: .windowsCP1251))
+    #expect(title(cp1251, charset: "utf-8") == "Рома у Београду")
+  }
+
+  @Test("A Latin-1 feed whose first accented byte ends the first piece stays Latin-1")
+  func latin1LeadByteAtTheEnd() {
+    let text = feed(encoding: "ISO-8859-1", title: "Integração")
+    let data = text.data(using: .isoLatin1)!
+    let cut = data.firstIndex(of: 0xE7)! + 1  // ç, the first byte beyond ASCII
+    var entries: [Entry] = []
+    let reader = FeedReader(file: "split.xml") { entries.append($0) }
+    reader.push(data.subdata(in: 0..<cut))
+    reader.push(data.subdata(in: cut..<data.count))
+    let result = reader.finish()
+    #expect(!result.diagnostics.contains { $0.code == "feed.charset-mismatch" })
+    #expect(entries.first?.title == "Integração")
+  }
+
   @Test("UTF-32 in both byte orders, with and without a byte order mark")
   func utf32() {
     let text = feed(encoding: "UTF-32", title: "Εργασία – Рома у Београду")

@@ -23,6 +23,11 @@ struct AddressGuardTests {
       "255.255.255.255", "ff02::1", "fec0::1",
       // IPv4 inside IPv6: mapped, compatible, NAT64 and 6to4 forms of the metadata address.
       "::ffff:169.254.169.254", "::a9fe:a9fe", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1",
+      // Google Cloud's and Oracle Cloud's IPv6 metadata, any unique-local …:a9fe:a9fe.
+      "fd20:ce::254", "fd00:c1::a9fe:a9fe", "fd12:3456::a9fe:a9fe",
+      // NAT64 local-use, Teredo, documentation and discard prefixes; benchmarking, TEST-NETs.
+      "64:ff9b:1::a9fe:a9fe", "2001:0:4136:e378::1", "2001:db8::1", "100::1", "198.18.0.1",
+      "192.0.2.1", "198.51.100.1", "203.0.113.1",
       "not an address",
     ])
   func neverAllowed(_ address: String) throws {

@@ -167,6 +167,9 @@ struct ServerTests {
         let html = text(response)
         #expect(html.contains("rel=\"next\" href=\"/en/kind/practice/2/\""))
       }
+      try await client.execute(uri: "/en/kind/practice/2000/", method: .get) { response in
+        #expect(response.status == .notFound)
+      }
       try await client.execute(uri: "/en/kind/practice/2/", method: .get) { response in
         let html = text(response)
         #expect(response.status == .ok)
@@ -183,6 +186,15 @@ struct ServerTests {
     }
   }
 
+  @Test("XML written by hand escapes markup and drops what XML cannot hold; CSV defuses formulas")
+  func handWrittenXMLAndCSV() {
+    #expect(
+      XMLText.escape("Roma & \"Travellers\" <b>\u{1}\u{FFFE}\n")
+        == "Roma &amp; &quot;Travellers&quot; &lt;b&gt;\n")
+    #expect(CSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+    #expect(CSV.field("@SUM(A1)") == "'@SUM(A1)")
+  }
+
   @Test("Listing slugs fold any script to plain ASCII")
   func slugs() {
     #expect(Listing.slug("Göteborg") == "goteborg")
@@ -193,6 +205,10 @@ struct ServerTests {
       Listing.path(.city, "Αθήνα", language: "el") == "/el/city/%CE%B1%CE%B8%CE%B7%CE%BD%CE%B1/")
     #expect(Listing.slug("BE") == "be")
     #expect(Listing.slug("…") == "-")
+    // A place name longer than a folder name can be is cut, and told apart by a hash.
+    let long = Listing.slug(String(repeating: "Αθήνα ", count: 60))
+    #expect(long.utf8.count <= 100)
+    #expect(long != Listing.slug(String(repeating: "Αθήνα ", count: 61)))
   }
 
   @Test("The feed profile is published as a page, in English inside any language's page")
