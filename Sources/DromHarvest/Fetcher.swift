@@ -258,8 +258,12 @@ extension Fetcher {
       case .notModified: return (Data(), nil, url)
       }
     }
-    let host = URL(string: url)?.host ?? ""
-    let isLocal = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    // A loopback address written out, or localhost: what a partner checks on its own machine.
+    // A name that only starts like one (127.attacker.example) is no loopback address.
+    let host =
+      URL(string: url)?.host.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+      ?? ""
+    let isLocal = host == "localhost" || AddressGuard.classify(host) == .loopback
     switch try await fetchHTTP(
       url, etag: nil, lastModified: nil, previousHash: nil, allowPrivate: allowPrivate ?? isLocal)
     {
