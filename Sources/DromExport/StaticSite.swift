@@ -146,10 +146,14 @@ public struct StaticSite {
     try writer.put("directory.json", try downloads.json())
     try writer.put("registry.opml", Downloads.opml(sources))
     if let baseURL {
-      try writer.put("sitemap.xml", Sitemap.xml(addresses, languages: languages, base: baseURL))
+      for (path, xml) in Sitemap.files(addresses, languages: languages, base: baseURL) {
+        try writer.put(path, xml)
+      }
       try feeds(listings.filter { $0.page == 1 }, languages: languages, base: baseURL, to: writer)
     }
   }
+
+  static let maxListingsPerFacet = 1_000
 
   /// The listings that have an Atom feed of their newest entries, besides the whole directory's.
   static let feedFacets: [Facet] = [.country, .city, .theme]
@@ -253,7 +257,11 @@ public struct StaticSite {
     }
     for facet in Listing.facets {
       let bySlug = Dictionary(grouping: counts[facet] ?? []) { Listing.slug($0.value) }
-      for slug in bySlug.keys.sorted() {
+      // The most used values have listings, at most `maxListingsPerFacet` of them: a feed
+      // inventing thousands of cities must not make thousands of pages in every language.
+      let listed = bySlug.map { ($0.key, $0.value.reduce(0) { $0 + $1.count }) }
+        .sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(Self.maxListingsPerFacet).map(\.0)
+      for slug in listed.sorted() {
         let group = bySlug[slug]!.sorted { ($0.count, $1.value) > ($1.count, $0.value) }
         var parameters = SearchParameters()
         parameters.filters[facet] = group.map(\.value)

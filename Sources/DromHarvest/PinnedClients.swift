@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 
 /// One HTTP client per host and allowance, pinned to the address the guard checked.
 ///
@@ -26,10 +27,17 @@ actor PinnedClients {
   }
 
   /// A client for `host`, or the guard's refusal, decided before any connection is made.
-  func client(for host: String, allowance: AddressGuard.Allowance) throws -> HTTPClient {
+  func client(for host: String, allowance: AddressGuard.Allowance) async throws -> HTTPClient {
     let key = Key(host: host, allowance: allowance)
     if let client = clients[key] { return client }
-    let addresses = try resolve(host)
+    // getaddrinfo blocks: on a thread of its own, so a slow name server holds neither this
+    // actor (every other fetch) nor a thread of the concurrency pool, and the fetch's deadline
+    // can give up on it.
+    let resolve = self.resolve
+    let addresses = try await withCheckedThrowingContinuation { continuation in
+      Thread.detachNewThread { continuation.resume(with: Result { try resolve(host) }) }
+    }
+    if let client = clients[key] { return client }  // resolved meanwhile by another fetch
     // IPv4 first: a server on "localhost" often listens on 127.0.0.1 alone, and one pinned
     // address cannot fall back the way Happy Eyeballs would.
     guard let address = addresses.first(where: { !$0.contains(":") }) ?? addresses.first else {

@@ -1,4 +1,3 @@
-import DromExport
 import DromHarvest
 import DromModel
 import DromSite
@@ -7,6 +6,8 @@ import DromVocabulary
 import Foundation
 import Logging
 import Testing
+
+@testable import DromExport
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -254,5 +255,25 @@ struct StaticSiteTests {
     let listing = html(sink, "sv/city/goteborg/index.html")
     #expect(listing.contains("<h1>Göteborg</h1>"))
     #expect(!listing.contains("<details class=\"filters\">"))
+  }
+
+  @Test("a large directory's sitemap is an index of files within the protocol's limits")
+  func sitemapIndex() throws {
+    let languages = ["en", "sv", "el", "sr-Cyrl"]
+    let addresses = (0..<12_000).map { "/entry/\($0)" }
+    let files = Sitemap.files(addresses, languages: languages, base: "https://drom.example.org")
+    let index = try #require(files.first)
+    #expect(index.0 == "sitemap.xml")
+    #expect(index.1.contains("<sitemapindex"))
+    var locations = 0
+    for (name, xml) in files.dropFirst() {
+      #expect(index.1.contains("<loc>https://drom.example.org/\(name)</loc>"))
+      let count = xml.components(separatedBy: "<loc>").count - 1
+      #expect(count <= Sitemap.urlsPerFile)
+      locations += count
+    }
+    #expect(locations == addresses.count * languages.count)
+    // A small one stays one file.
+    #expect(Sitemap.files(["/"], languages: languages, base: "https://x.example").count == 1)
   }
 }
