@@ -67,10 +67,13 @@ public enum XMLText {
 
 /// Fields of CSV (RFC 4180) that a spreadsheet opens safely.
 public enum CSV {
-  /// A leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula.
+  /// A leading =, +, -, @, tab or carriage return is prefixed with ' so spreadsheets do not
+  /// run the cell as a formula (OWASP's list).
   public static func field(_ value: String) -> String {
     var value = value
-    if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+      value = "'" + value
+    }
     guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
       return value
     }

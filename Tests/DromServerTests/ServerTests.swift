@@ -193,6 +193,7 @@ struct ServerTests {
         == "Roma &amp; &quot;Travellers&quot; &lt;b&gt;\n")
     #expect(CSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
     #expect(CSV.field("@SUM(A1)") == "'@SUM(A1)")
+    #expect(CSV.field("\t=1+1") == "'\t=1+1")
   }
 
   @Test("Listing slugs fold any script to plain ASCII")
