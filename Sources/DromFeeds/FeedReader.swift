@@ -30,6 +30,9 @@ public final class FeedReader {
   private var json: [UInt8]?
   private var jsonStopped = false
   private var formatKnown = false
+  /// The document's first bytes, kept in case it is a web page whose head names its feed.
+  private var opening: [UInt8] = []
+  private let documentURL: String?
 
   public init(file: String, options: FeedReadOptions = .init(), onEntry: @escaping (Entry) -> Void)
   {
@@ -40,9 +43,13 @@ public final class FeedReader {
       limits: options.limits, diagnostics: diagnostics, sink: splitter,
       encodingOverride: options.charset)
     limits = options.limits
+    documentURL = options.documentURL
   }
 
   public func push(_ bytes: UnsafeRawBufferPointer) {
+    if opening.count < FeedDiscovery.window {
+      opening.append(contentsOf: bytes.prefix(FeedDiscovery.window - opening.count))
+    }
     if !formatKnown, let first = Self.firstSignificantByte(bytes) {
       formatKnown = true
       if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { json = [] }
@@ -84,6 +91,15 @@ public final class FeedReader {
       parser.finish()
     }
     splitter.finish(documentStopped: parser.stopped || jsonStopped)
+    if splitter.rootIsWebPage
+      || (splitter.format == nil && json == nil && FeedDiscovery.looksLikeHTML(opening))
+    {
+      for feed in FeedDiscovery.feeds(in: opening, base: documentURL) {
+        splitter.context.diagnostics.add(
+          .note, "feed.discovered", line: 1,
+          "this web page names its feed: \(feed) — register that address instead of the page's")
+      }
+    }
     let diagnostics = splitter.context.diagnostics.diagnostics
     let rejected =
       splitter.rejected
@@ -156,6 +172,8 @@ final class FeedSplitter: XMLSplitSink {
   var rejected = false
   private(set) var keptEntries = 0
   var format: FeedFormat?
+  /// The document was refused because it is a web page (`<html>`), which may name its feed.
+  private(set) var rootIsWebPage = false
   private var rdfNamespace = NS.rss10
   private var entryNumber = 0
   private var seenIDs: Set<String> = []
@@ -226,6 +244,7 @@ final class FeedSplitter: XMLSplitSink {
       rdfNamespace = NS.rss10
     default:
       rejected = true
+      rootIsWebPage = name.local.lowercased() == "html"
       context.diagnostics.add(
         .error, "feed.unknown-format", line: line, column: column,
         "the document's root element is <\(name.local)>\(name.namespace.isEmpty ? "" : " in \(name.namespace)"), not a feed: Drom reads Atom (<feed xmlns=\"http://www.w3.org/2005/Atom\">), RSS 2.0 (<rss version=\"2.0\">), RSS 1.0 and JSON Feed"

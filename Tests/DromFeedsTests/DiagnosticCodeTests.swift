@@ -9,6 +9,10 @@ let diagnosticCases: [(code: String, document: String)] = [
   ("xml.undefined-entity", "<rss version=\"2.0\"><channel><title>&bogus;</title></channel></rss>"),
   ("feed.empty", ""),
   ("feed.unknown-format", "<html><body>not a feed</body></html>"),
+  (
+    "feed.discovered",
+    "<!doctype html><html><head><meta charset=utf-8><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed/\"></head></html>"
+  ),
   ("feed.no-title", "<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"),
   (
     "entry.no-title",

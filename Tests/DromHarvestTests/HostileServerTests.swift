@@ -129,3 +129,29 @@ struct ServedFormatTests {
     #expect(try bench.titles(source) == ["Integração de refugiados em Malmö"])
   }
 }
+
+@Suite("A web page registered instead of its feed", .serialized)
+struct WebPageInsteadOfFeedTests {
+  @Test("is refused, changes nothing, and the report names the feed the page links to")
+  func namesTheFeed() async throws {
+    let bench = try HarvestBench()
+    let source = bench.source("/")
+    bench.server.serve("/", body: feed([("urn:1", "Roma stewards")]))
+    try await bench.harvest([source])
+    bench.server.serve(
+      "/",
+      body: """
+        <!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Gränsgångare</title>
+        <link rel="alternate" type="application/rss+xml" title="Nyheter" href="/feed/">
+        <link rel='alternate' type='application/atom+xml' href='https://cdn.example.se/atom.xml'>
+        </head><body><p>Välkommen</p></body></html>
+        """, headers: [("Content-Type", "text/html; charset=utf-8")])
+    let result = try await bench.harvest([source])
+    #expect(result[0].record.outcome == .rejected)
+    let notes = result[0].record.diagnostics.filter { $0.code == "feed.discovered" }.map(\.message)
+    #expect(notes.count == 2)
+    #expect(notes.first?.contains(bench.server.url("/feed/")) == true, "\(notes)")
+    #expect(notes.last?.contains("https://cdn.example.se/atom.xml") == true)
+    #expect(try bench.titles(source) == ["Roma stewards"])
+  }
+}
