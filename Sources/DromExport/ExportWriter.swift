@@ -1,4 +1,5 @@
 import Crypto
+import DromStore
 import Foundation
 
 /// What an export did, for the summary line.
@@ -63,7 +64,7 @@ public final class ExportWriter {
   /// - Parameter inputs: a fingerprint of what the file was made from, for `reuse`.
   public func put(_ path: String, _ data: Data, inputs: String? = nil) throws {
     precondition(current[path] == nil, "the export wrote \(path) twice")
-    let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let hash = Hex.lowercase(SHA256.hash(data: data))
     current[path] = hash
     currentInputs[path] = inputs
     summary.rendered += 1

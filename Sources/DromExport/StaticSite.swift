@@ -200,15 +200,11 @@ public struct StaticSite {
       var translations: [StoredEntry.Translation]
       var lastChanged: Date
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    encoder.dateEncodingStrategy = .secondsSince1970
-    let data = try encoder.encode(
+    return try Self.digest(
       Inputs(
         renderer: rendererFingerprint, entry: stored.entry, partner: stored.source,
         also: stored.alsoPublishedBy, translations: stored.translations,
         lastChanged: stored.lastChanged))
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
   }
 
   /// What a listing page is made of besides the renderer: its hits and their total (not the
@@ -220,13 +216,17 @@ public struct StaticSite {
       var total: Int
       var hits: [SearchHit]
     }
+    let feed = baseURL != nil && listing.facet.map(Self.feedFacets.contains) == true
+    return try Self.digest(
+      Inputs(renderer: rendererFingerprint, feed: feed, total: results.total, hits: results.hits))
+  }
+
+  /// A page's inputs as one hash: their JSON with sorted keys, through SHA-256.
+  private static func digest(_ inputs: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     encoder.dateEncodingStrategy = .secondsSince1970
-    let feed = baseURL != nil && listing.facet.map(Self.feedFacets.contains) == true
-    let data = try encoder.encode(
-      Inputs(renderer: rendererFingerprint, feed: feed, total: results.total, hits: results.hits))
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    return Hex.lowercase(SHA256.hash(data: try encoder.encode(inputs)))
   }
 
   /// One page of one listing: a facet and the values that share its slug, or no facet for
@@ -288,7 +288,7 @@ public struct StaticSite {
     let links = languages.map { language in
       let name = site.strings(language)["languageName"] ?? language
       return
-        "<li><a href=\"/\(language)/\" hreflang=\"\(language)\" lang=\"\(language)\">\(HTMLText.escape(name))</a></li>"
+        "<li><a href=\"/\(language)/\" hreflang=\"\(language)\" lang=\"\(language)\">\(XMLText.escape(name))</a></li>"
     }
     return """
       <!DOCTYPE html>
@@ -311,13 +311,5 @@ public struct StaticSite {
       </html>
 
       """
-  }
-}
-
-/// Text for HTML written here rather than through a template.
-enum HTMLText {
-  static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
   }
 }

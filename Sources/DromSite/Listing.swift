@@ -32,8 +32,7 @@ public enum Listing {
     guard slug.utf8.count > maxSlugBytes else { return slug }
     var cut = Substring(slug)
     while cut.utf8.count > maxSlugBytes - 13 { cut = cut.dropLast() }
-    let hash = SHA256.hash(data: Data(slug.utf8)).prefix(6).map { String(format: "%02x", $0) }
-    return cut + "-" + hash.joined()
+    return cut + "-" + Hex.lowercase(SHA256.hash(data: Data(slug.utf8)).prefix(6))
   }
 
   static let maxSlugBytes = 100

@@ -1,4 +1,5 @@
 import Crypto
+import DromStore
 import DromVocabulary
 import Foundation
 import Mustache
@@ -56,7 +57,7 @@ public final class Site: Sendable {
 
   /// Twelve hex digits of the SHA-256: an asset's name changes exactly when its content does.
   static func contentHash(_ data: Data) -> String {
-    SHA256.hash(data: data).prefix(6).map { String(format: "%02x", $0) }.joined()
+    Hex.lowercase(SHA256.hash(data: data).prefix(6))
   }
 
   public enum SiteError: Error, CustomStringConvertible {

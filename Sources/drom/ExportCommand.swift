@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import DromExport
 import DromSite
+import DromStore
 import Foundation
 
 struct Export: AsyncParsableCommand {
@@ -122,6 +123,6 @@ enum RendererFingerprint {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     let binary = (try? manager.attributesOfItem(atPath: executable)) ?? [:]
     hasher.update(data: Data("\(binary[.size] ?? 0) \(binary[.modificationDate] ?? 0)".utf8))
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return Hex.lowercase(hasher.finalize())
   }
 }
