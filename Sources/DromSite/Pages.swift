@@ -44,12 +44,28 @@ public struct Pages: Sendable {
         ]
       }
     }
+    let map = EuropeMap.dots(
+      cities: overview.byCity, countries: overview.cityCountries, gazetteer: vocabulary.places)
+    let largest = map.placed.map(\.count).max() ?? 1
+    let dots: [[String: Any]] = map.placed.map { dot in
+      [
+        "x": String(format: "%.1f", dot.x), "y": String(format: "%.1f", dot.y),
+        "r": String(EuropeMap.radius(count: dot.count, largest: largest)),
+        "label": labels.label(.city, dot.city), "count": dot.count,
+        "url": Listing.path(.city, dot.city, language: language),
+      ]
+    }
     return PageContent(
       template: "home", title: labels.strings["tagline"] ?? "Drom", navigation: "home",
       context: [
         "entries": overview.entries, "sources": overview.sources,
         "byKind": links(overview.byKind, .kind), "byCountry": links(overview.byCountry, .country),
         "byTheme": links(overview.byTheme, .theme),
+        "byCity": links(Array(overview.byCity.prefix(40)), .city),
+        "map": [
+          "width": EuropeMap.width, "height": EuropeMap.height, "dots": dots,
+          "unplaced": present(map.unplaced.map { labels.label(.city, $0) }.joined(separator: ", ")),
+        ] as [String: Any],
         "latest": hits(latest.hits, language: language),
       ], feedURL: forExport ? nil : "/\(language)/search.atom?sort=newest")
   }

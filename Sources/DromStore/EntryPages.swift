@@ -28,6 +28,9 @@ public struct IndexOverview: Sendable, Codable {
   public var byKind: [FacetCount]
   public var byCountry: [FacetCount]
   public var byTheme: [FacetCount]
+  /// Every city with entries, most first, and the country most of its entries name.
+  public var byCity: [FacetCount] = []
+  public var cityCountries: [String: String] = [:]
   /// When the newest harvest ended: how old the index is.
   public var lastHarvest: Date?
 }
@@ -83,8 +86,31 @@ extension DromDatabase {
         entries: all.rows.count,
         sources: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source") ?? 0,
         byKind: top(.kind, 10), byCountry: top(.country, 40), byTheme: top(.theme, 20),
+        byCity: Array(facets[Facet.city.rawValue, default: []].prefix(1000)),
+        cityCountries: try cityCountries(db),
         lastHarvest: try Date.fetchOne(db, sql: "SELECT MAX(finishedAt) FROM harvest"))
     }
+  }
+
+  /// For each city, the country most of its entries name: a city's name alone is ambiguous
+  /// (there is a Sevilla in Colombia and a Ragusa in Croatia).
+  private func cityCountries(_ db: Database) throws -> [String: String] {
+    var countries: [String: String] = [:]
+    let rows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT city.value AS city, country.value AS country, COUNT(*) AS n
+        FROM entryFacet city
+        JOIN entryFacet country ON country.entryId = city.entryId AND country.facet = 'country'
+        WHERE city.facet = 'city'
+        GROUP BY city.value, country.value
+        ORDER BY n DESC, country.value
+        """)
+    while let row = try rows.next() {
+      let city: String = row["city"]
+      if countries[city] == nil { countries[city] = row["country"] }
+    }
+    return countries
   }
 
   /// Every value of every facet with the number of entries it has, most first: what the

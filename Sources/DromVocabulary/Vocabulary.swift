@@ -33,6 +33,8 @@ public struct Vocabulary: Sendable {
   public private(set) var narrower: [String: [String]] = [:]
   /// Problems found while reading the files.
   public private(set) var diagnostics: [Diagnostic] = []
+  /// Where towns and cities are, from `places.tsv` and `places-local.tsv` in the same folder.
+  public internal(set) var places: Gazetteer = .empty
   let matcher: ConceptMatcher
 
   public static let empty = Vocabulary(schemes: [], concepts: [], diagnostics: [])
@@ -69,7 +71,9 @@ public struct Vocabulary: Sendable {
             file: path, line: raw.line))
       }
     }
-    return Vocabulary(schemes: schemes, concepts: concepts, diagnostics: diagnostics)
+    var vocabulary = Vocabulary(schemes: schemes, concepts: concepts, diagnostics: diagnostics)
+    vocabulary.places = Gazetteer(directory: directory)
+    return vocabulary
   }
 
   public init(schemes: [ConceptScheme], concepts: [Concept], diagnostics: [Diagnostic]) {

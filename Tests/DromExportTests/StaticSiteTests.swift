@@ -1,6 +1,5 @@
 import DromHarvest
 import DromModel
-import DromSite
 import DromStore
 import DromVocabulary
 import Foundation
@@ -8,6 +7,7 @@ import Logging
 import Testing
 
 @testable import DromExport
+@testable import DromSite
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -82,6 +82,41 @@ private func html(_ sink: MemorySink, _ path: String) -> String {
 
 @Suite("The static export", .serialized)
 struct StaticSiteTests {
+  @Test(
+    "the home page maps the partner cities: a linked dot each, drawn with the land's projection")
+  func mapOfPartnerCities() async throws {
+    let (bench, sink, _) = try await SharedExport.shared.get()
+    let home = html(sink, "sv/index.html")
+    // Every city of the sample network is placed, but a region (Vojvodina) is not a dot.
+    for city in ["goteborg", "novi-sad", "kobenhavn", "chiaramonte-gulfi", "craiova", "sevilla"] {
+      #expect(home.contains("<a href=\"/sv/city/\(city)/\" aria-label="), "\(city)")
+    }
+    #expect(home.contains("Војводина"))
+    #expect(!home.contains("aria-label=\"Војводина"))
+    #expect(home.contains("<g class=\"land\" aria-hidden=\"true\"><path d=\"M"))
+    let dots = home.components(separatedBy: "<circle ").count - 1
+    let cities = try bench.database.overview().byCity.count
+    #expect(dots == cities - 1)
+    // The land file says which projection drew it; the dots must use the same one.
+    let land = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("Site/templates/europe-land.mustache"),
+      encoding: .utf8)
+    let header = String(land.prefix { $0 != "\n" })
+    for (name, value) in [
+      ("lat0", EuropeMap.latitude0), ("lon0", EuropeMap.longitude0), ("xmin", EuropeMap.xmin),
+      ("ymax", EuropeMap.ymax), ("scale", EuropeMap.scale), ("height", Double(EuropeMap.height)),
+    ] {
+      let field = header.split(separator: " ").first { $0.hasPrefix(name + "=") }
+      #expect(field.flatMap { Double($0.dropFirst(name.count + 1)) } == value, "\(name)")
+    }
+    // Paris lies west of Athens and north of Sevilla; Göteborg north of both.
+    let paris = try #require(EuropeMap.project(.init(latitude: 48.86, longitude: 2.35)))
+    let athens = try #require(EuropeMap.project(.init(latitude: 37.98, longitude: 23.73)))
+    let sevilla = try #require(EuropeMap.project(.init(latitude: 37.38, longitude: -5.98)))
+    #expect(paris.x < athens.x && paris.y < sevilla.y && sevilla.x < paris.x)
+    #expect(EuropeMap.project(.init(latitude: 40.7, longitude: -74)) == nil)  // New York
+  }
+
   @Test("writes every page of the service, in every language, and the files around them")
   func fileList() async throws {
     let (bench, sink, summary) = try await SharedExport.shared.get()
