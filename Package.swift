@@ -89,9 +89,14 @@ let package = Package(
       swiftSettings: strictness
     ),
     .target(
+      name: "DromReports",
+      dependencies: ["DromModel", "DromStore", "DromSite", "DromVocabulary", "DromText"],
+      swiftSettings: strictness
+    ),
+    .target(
       name: "DromServer",
       dependencies: [
-        "DromModel", "DromStore", "DromSite", "DromVocabulary",
+        "DromModel", "DromStore", "DromSite", "DromVocabulary", "DromReports",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -102,7 +107,7 @@ let package = Package(
     .target(
       name: "DromExport",
       dependencies: [
-        "DromModel", "DromStore", "DromSite", "DromVocabulary",
+        "DromModel", "DromStore", "DromSite", "DromVocabulary", "DromReports",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictness
@@ -111,7 +116,7 @@ let package = Package(
       name: "drom",
       dependencies: [
         "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
-        "DromExport", "DromSite",
+        "DromExport", "DromSite", "DromReports",
         "CMimalloc",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -147,6 +152,15 @@ let package = Package(
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],
+      swiftSettings: strictness
+    ),
+    .testTarget(
+      name: "DromReportsTests",
+      dependencies: [
+        "DromReports", "DromSite", "DromStore", "DromHarvest", "DromVocabulary", "DromModel",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["Golden"],
       swiftSettings: strictness
     ),
     .testTarget(

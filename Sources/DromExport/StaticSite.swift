@@ -1,5 +1,6 @@
 import Crypto
 import DromModel
+import DromReports
 import DromSite
 import DromStore
 import DromVocabulary
@@ -8,12 +9,15 @@ import Foundation
 /// The whole directory as static files, at the live service's addresses, in every interface
 /// language: home, entry pages, listings by kind, country, city and theme (paged by path),
 /// partners, about, the published documents, a 404 page, `robots.txt` and, given the site's
-/// address, `sitemap.xml` with the pages' language alternates. The same index gives the same
-/// bytes: nothing here reads a clock, and everything is listed in a stable order.
+/// address, `sitemap.xml` with the pages' language alternates; each city's local diagnosis. The
+/// same index gives the same bytes: the clock is read only to ask whose consent still holds
+/// (a person whose consent has run out leaves the export), and everything is listed in a
+/// stable order.
 public struct StaticSite {
   let database: DromDatabase
   let site: Site
   let pages: Pages
+  let diagnoses: DiagnosisBuilder
   let documents: Documents
   /// Where the export will be served from (`https://drom.example.org`), for the sitemap.
   let baseURL: String?
@@ -30,6 +34,7 @@ public struct StaticSite {
     self.database = database
     self.site = site
     self.pages = Pages(site: site, vocabulary: vocabulary, forExport: true)
+    self.diagnoses = DiagnosisBuilder(database: database, vocabulary: vocabulary)
     self.documents = documents
     self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     self.languages = languages ?? site.languages
@@ -110,6 +115,11 @@ public struct StaticSite {
       done += languages.count
       progress(done, total)
     }
+    let countries = DiagnosisBuilder.CountryCache()
+    for listing in listings where listing.facet == .city && listing.page == 1 {
+      try diagnosis(
+        city: listing.values[0], madeOn: overview.lastHarvest, countries: countries, to: writer)
+    }
     let sources = try database.sources()
     let counts = try database.entryCounts()
     var latestRecords: [String: HarvestRecord] = [:]
@@ -154,6 +164,44 @@ public struct StaticSite {
   }
 
   static let maxListingsPerFacet = 1_000
+
+  /// A city's local diagnosis in every language, beside its listing: the page and its
+  /// downloads. Read from the index once; a language's files are made again only when what
+  /// they show changed.
+  private func diagnosis(
+    city: String, madeOn: Date?, countries: DiagnosisBuilder.CountryCache, to writer: ExportWriter
+  ) throws {
+    let gathered = try diagnoses.gather(city: city, countries: countries)
+    let text = DiagnosisPage(site: site)
+    for language in languages {
+      let diagnosis = diagnoses.assemble(
+        gathered, language: language, now: Date(),
+        madeOn: madeOn ?? Date(timeIntervalSince1970: 0))
+      let inputs = try Self.digest(
+        DiagnosisInputs(renderer: rendererFingerprint, diagnosis: diagnosis))
+      // Folder names as written, not percent-encoded (`el/city/αθηνα/diagnosis.md`).
+      let listing = Listing.path(.city, city)
+      let folder = String(Self.file(language, listing).dropLast("index.html".count))
+      let files =
+        [Self.file(language, listing + "diagnosis/")]
+        + Listing.diagnosisDownloads.map { folder + "diagnosis.\($0)" }
+      if files.allSatisfy({ writer.reuse($0, inputs: inputs) }) { continue }
+      let words = DiagnosisText(strings: site.strings(language), baseURL: baseURL)
+      try writer.put(
+        files[0],
+        try site.render(
+          text.content(diagnosis, downloads: true), language: language,
+          path: Listing.path(.city, city) + "diagnosis/", exported: true), inputs: inputs)
+      try writer.put(files[1], words.markdown(diagnosis), inputs: inputs)
+      try writer.put(files[2], words.csv(diagnosis), inputs: inputs)
+      try writer.put(files[3], try DiagnosisText.json(diagnosis), inputs: inputs)
+    }
+  }
+
+  private struct DiagnosisInputs: Encodable {
+    var renderer: String
+    var diagnosis: Diagnosis
+  }
 
   /// The listings that have an Atom feed of their newest entries, besides the whole directory's.
   static let feedFacets: [Facet] = [.country, .city, .theme]

@@ -50,6 +50,8 @@ public func buildApplication(
   router.add(middleware: SecurityHeadersMiddleware())
   router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
   router.add(middleware: LanguageRedirectMiddleware(site: site))
+  DiagnosisRoutes(directory: directory).register(on: router)
+  VisitRoutes(directory: directory).register(on: router)
   PageRoutes(directory: directory).register(on: router)
   APIRoutes(directory: directory).register(on: router)
   router.get("/favicon.ico") { _, _ in

@@ -48,6 +48,17 @@ public enum Listing {
     "/\(facet.rawValue)/\(URLQuery.escape(slug(value)))/" + (page > 1 ? "\(page)/" : "")
   }
 
+  /// A city's local diagnosis, beside its listing: the page `/sv/city/goteborg/diagnosis/`, its
+  /// downloads `/sv/city/goteborg/diagnosis.md` (`.csv`, `.json`).
+  public static func diagnosis(city: String, language: String, format: String? = nil) -> String {
+    let listing = path(.city, city, language: language)
+    guard let format else { return listing + "diagnosis/" }
+    return listing + "diagnosis.\(format)"
+  }
+
+  /// The formats a diagnosis is offered in beside its page, in this order.
+  public static let diagnosisDownloads = ["md", "csv", "json"]
+
   /// The static export's search folder, which lists every entry, page by page, for readers
   /// without JavaScript: `/sv/search/`, `/sv/search/2/`.
   public static func everything(language: String, page: Int = 1) -> String {

@@ -6,7 +6,7 @@ import Foundation
 /// Builds each page's content from the index: the same for the server and the static export.
 /// A string for a Mustache section: swift-mustache renders a section for any value, the empty
 /// string included, so an empty text must be `false` to leave its element out.
-func present(_ text: String?) -> Any {
+public func present(_ text: String?) -> Any {
   guard let text, !text.isEmpty else { return false }
   return text
 }
@@ -106,7 +106,7 @@ public struct Pages: Sendable {
     // A listing on its own pages by path; a search, or a listing narrowed further, by query.
     let narrowed =
       !parameters.text.isEmpty || parameters.sort != .relevance || parameters.since != nil
-      || parameters.raw || parameters.filters.count > 1
+      || parameters.raw || parameters.filters.count > 1 || !parameters.visit.isEmpty
     let pagesByPath = listing != nil && (forExport || !narrowed)
     func pageAddress(_ page: Int) -> String {
       if pagesByPath, let listing {
@@ -125,7 +125,16 @@ public struct Pages: Sendable {
         "query": parameters.text, "heading": present(heading), "hasQuery": !parameters.text.isEmpty,
         "since": parameters.since ?? "",
         "total": results.total,
-        "hits": hits(results.hits, language: language),
+        "hits": hits(results.hits, language: language).map { hit in
+          // A planner adds a practice to the shortlist without leaving the results.
+          guard !forExport, let slug = hit["slug"] as? String else { return hit }
+          var hit = hit
+          hit["addVisit"] =
+            parameters.visit.contains(slug) || parameters.visit.count >= SearchParameters.maxVisit
+            ? false : base + parameters.queryString { $0.visit.append(slug) }
+          hit["inVisit"] = parameters.visit.contains(slug)
+          return hit
+        },
         "facets": facets, "hasFilters": !parameters.filters.isEmpty,
         "activeFilters": activeFilters > 0 ? activeFilters : false,
         "sortNewest": parameters.sort == .newest, "page": parameters.page, "pages": pages,
@@ -143,9 +152,32 @@ public struct Pages: Sendable {
             $0.page = 1
           },
         "raw": parameters.raw,
+        "diagnosis": diagnosisOffer(listing: listing, page: parameters.page, language: language),
+        "shortlist": parameters.visit,
+        "visitPlan": forExport || parameters.visit.isEmpty
+          ? false
+          : [
+            "url": "/\(language)/visit?"
+              + parameters.visit.map { "visit=\($0)" }.joined(separator: "&"),
+            "count": parameters.visit.count,
+          ] as [String: Any],
       ],
       feedURL: forExport
         ? nil : "/\(language)/search.atom?" + parameters.queryString { $0.page = 1 })
+  }
+
+  /// A city listing's first page offers the city's local diagnosis: its page and downloads.
+  func diagnosisOffer(listing: (facet: Facet, value: String)?, page: Int, language: String) -> Any {
+    guard let listing, listing.facet == .city, page == 1 else { return false }
+    return [
+      "page": Listing.diagnosis(city: listing.value, language: language),
+      "downloads": Listing.diagnosisDownloads.map {
+        [
+          "url": Listing.diagnosis(city: listing.value, language: language, format: $0),
+          "label": $0.uppercased(),
+        ]
+      },
+    ] as [String: Any]
   }
 
   func hits(_ hits: [SearchHit], language: String) -> [[String: Any]] {
@@ -158,7 +190,7 @@ public struct Pages: Sendable {
         "updated": present(hit.updated?.day), "entryLang": hit.language ?? "",
         "foreign": (hit.language ?? language) != language,
         // Mustache shows a section for an empty string too: absent means false.
-        "also": present(hit.alsoPublishedBy.joined(separator: ", ")),
+        "also": present(hit.alsoPublishedBy.joined(separator: ", ")), "slug": hit.slug,
       ]
     }
   }

@@ -11,6 +11,10 @@ public struct SearchParameters: Sendable, Equatable {
   public var raw = false
   /// `since=YYYY-MM-DD`: only entries updated on or after that day.
   public var since: String?
+  /// `visit=<entry address>`, repeated: a study-visit planner's shortlist, carried from page to
+  /// page in the address (no account, no cookie).
+  public var visit: [String] = []
+  public static let maxVisit = 60
   public static let pageSize = 20
   public static let filterFacets: [Facet] = [
     .kind, .theme, .audience, .country, .city, .language, .jurisdiction, .category,
@@ -50,6 +54,13 @@ public struct SearchParameters: Sendable, Equatable {
           throw .badValue(parameter: name, value: value, expected: "write a date as 2026-03-01")
         }
         since = value.isEmpty ? nil : value
+      case "visit":
+        guard EntrySlug.isWellFormed(value) else {
+          throw .badValue(
+            parameter: name, value: String(value.prefix(40)),
+            expected: "give an entry's address, as in /en/entry/<address>")
+        }
+        if !visit.contains(value) && visit.count < Self.maxVisit { visit.append(value) }
       case "raw":
         guard ["true", "false", "1", "0"].contains(value) else {
           throw .badValue(parameter: name, value: value, expected: "use true or false")
@@ -105,6 +116,7 @@ public struct SearchParameters: Sendable, Equatable {
     if let since = copy.since { items.append(("since", since)) }
     if copy.raw { items.append(("raw", "true")) }
     if copy.page > 1 { items.append(("page", String(copy.page))) }
+    for slug in copy.visit { items.append(("visit", slug)) }
     return items.map { URLQuery.escape($0.0) + "=" + URLQuery.escape($0.1) }.joined(separator: "&")
   }
 }

@@ -111,9 +111,12 @@ public final class Site: Sendable {
   ///   - path: the page's address without the language prefix, for the switcher.
   ///   - exported: for the static export, which has no OpenSearch description and whose
   ///     search is a folder (`/sv/search/`).
-  public func render(_ page: PageContent, language: String, path: String, exported: Bool = false)
-    throws -> String
-  {
+  /// - Parameter standalone: a document on its own (a downloaded or printed file): the
+  ///   stylesheet inside it, no site navigation, search form or language switcher.
+  public func render(
+    _ page: PageContent, language: String, path: String, exported: Bool = false,
+    standalone: Bool = false
+  ) throws -> String {
     let strings = strings(language)
     var context = page.context
     context["t"] = strings
@@ -130,9 +133,15 @@ public final class Site: Sendable {
     var layout: [String: Any] = [
       "t": strings, "lang": language, "title": page.title, "body": body,
       "stylesheet": stylesheetPath, "languages": switcher, "query": page.context["query"] ?? "",
+      "shortlist": page.context["shortlist"] ?? [String](),
       "nav_\(page.navigation)": true, "feedURL": present(page.feedURL), "live": !exported,
     ]
     layout["home"] = "/\(language)/"
+    if standalone {
+      layout["standalone"] = true
+      layout["inlineStylesheet"] = String(decoding: stylesheet, as: UTF8.self)
+        .replacingOccurrences(of: "</", with: "<\\/")
+    }
     guard let html = library.render(layout, withTemplate: "layout") else {
       throw SiteError.template("layout")
     }

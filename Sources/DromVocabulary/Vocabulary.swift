@@ -12,6 +12,8 @@ public struct Concept: Sendable, Hashable {
   public var prefLabels: [String: String]
   public var altLabels: [String: [String]]
   public var broader: [String]
+  /// `skos:related`: a domain's related themes are what a practice on that domain carries.
+  public var related: [String] = []
   public var exactMatch: [String]
   public var definition: String?
   public var file: String
@@ -65,7 +67,7 @@ public struct Vocabulary: Sendable {
             uri: raw.uri, scheme: scheme,
             term: String(raw.uri.split(separator: "/").last ?? Substring(raw.uri)),
             prefLabels: Self.byLanguage(raw.prefLabels), altLabels: altLabels,
-            broader: raw.broader, exactMatch: raw.exactMatch,
+            broader: raw.broader, related: raw.related, exactMatch: raw.exactMatch,
             definition: raw.definitions.first { $0.language == "en" }?.value
               ?? raw.definitions.first?.value,
             file: path, line: raw.line))

@@ -7,8 +7,9 @@ import Foundation
 
 struct Export: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Export the directory as files: the whole site for any static host.",
-    subcommands: [ExportSite.self])
+    abstract:
+      "Export the directory as files: the whole site for any static host, a city's local diagnosis, a study-visit plan.",
+    subcommands: [ExportSite.self, ExportDiagnosis.self, ExportVisit.self])
 }
 
 struct ExportSite: AsyncParsableCommand {

@@ -186,6 +186,79 @@ struct ServerTests {
     }
   }
 
+  @Test(
+    "A city page offers its local diagnosis: the page and its downloads, in the reader's language")
+  func diagnosis() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/sv/city/goteborg/", method: .get) { response in
+        let page = text(response)
+        #expect(page.contains("href=\"/sv/city/goteborg/diagnosis/\""))
+        #expect(page.contains("href=\"/sv/city/goteborg/diagnosis.md\" download"))
+      }
+      try await client.execute(uri: "/sv/city/goteborg/diagnosis/", method: .get) { response in
+        #expect(response.status == .ok)
+        let page = text(response)
+        #expect(page.contains("<svg class=\"chart\""))
+        #expect(page.contains("Göteborg"))
+        #expect(!page.contains("<script"))
+      }
+      for (format, type) in [
+        ("md", "text/markdown"), ("csv", "text/csv"), ("json", "application/json"),
+      ] {
+        try await client.execute(uri: "/en/city/goteborg/diagnosis.\(format)", method: .get) {
+          response in
+          #expect(response.status == .ok)
+          #expect(response.headers[.contentType]?.hasPrefix(type) == true)
+          #expect(response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+          #expect(text(response).contains("Göteborg"))
+        }
+      }
+      try await client.execute(uri: "/en/city/atlantis/diagnosis/", method: .get) { response in
+        #expect(response.status == .notFound)
+      }
+    }
+  }
+
+  @Test("A planner keeps a shortlist in the address: add from results, plan, download a calendar")
+  func visitPlan() async throws {
+    try await app().test(.router) { client in
+      var add = ""
+      try await client.execute(uri: "/en/search?q=Roma&kind=practice", method: .get) { response in
+        let page = text(response)
+        let link = try #require(
+          page.range(
+            of: #"<a href="(/en/search\?[^"]*visit=[0-9a-f]{16})" rel="nofollow">"#,
+            options: .regularExpression))
+        add = String(page[link]).components(separatedBy: "\"")[1]
+          .replacingOccurrences(of: "&amp;", with: "&")
+      }
+      let slug = String(add.suffix(16))
+      try await client.execute(uri: add, method: .get) { response in
+        let page = text(response)
+        // The shortlist rides along in every form and link; the hit now says it is in the plan.
+        #expect(page.contains("<input type=\"hidden\" name=\"visit\" value=\"\(slug)\">"))
+        #expect(page.contains("href=\"/en/visit?visit=\(slug)\""))
+      }
+      try await client.execute(uri: "/en/visit?visit=\(slug)&start=2027-03-01", method: .get) {
+        response in
+        #expect(response.status == .ok)
+        let page = text(response)
+        #expect(page.contains("2027-03-01"))
+        #expect(page.contains("/en/visit.ics?visit=\(slug)&amp;start=2027-03-01"))
+      }
+      try await client.execute(uri: "/en/visit.ics?visit=\(slug)&start=2027-03-01", method: .get) {
+        response in
+        #expect(response.headers[.contentType] == "text/calendar; charset=utf-8")
+        let calendar = text(response)
+        #expect(calendar.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        #expect(calendar.contains("DTSTART;VALUE=DATE:20270301"))
+      }
+      try await client.execute(uri: "/en/visit?visit=not-a-slug", method: .get) { response in
+        #expect(response.status == .badRequest)
+      }
+    }
+  }
+
   @Test("XML written by hand escapes markup and drops what XML cannot hold; CSV defuses formulas")
   func handWrittenXMLAndCSV() {
     #expect(

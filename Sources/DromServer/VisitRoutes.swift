@@ -1,0 +1,74 @@
+import DromReports
+import DromSite
+import DromStore
+import Foundation
+import Hummingbird
+
+/// A study-visit plan from the shortlist in the address (`/sv/visit?visit=…&visit=…`): the page,
+/// and its downloads as iCalendar and CSV. Nothing is stored; the address is the plan.
+struct VisitRoutes {
+  let directory: Directory
+
+  func register(on router: Router<BasicRequestContext>) {
+    router.get("/:lang/visit") { request, context in
+      let (plan, shortlist) = try plan(request, context)
+      let content = VisitPlanText(site: directory.site).content(plan, shortlist: shortlist)
+      return Responses.html(
+        try directory.site.render(content, language: plan.language, path: "/visit"),
+        request: request)
+    }
+    router.get("/:lang/visit.ics") { request, context in
+      let (plan, _) = try plan(request, context)
+      var response = Responses.make(
+        VisitPlanText(site: directory.site, baseURL: baseURL(request)).iCalendar(plan),
+        type: "text/calendar; charset=utf-8", request: request, cache: "no-store")
+      response.headers[.contentDisposition] = "attachment; filename=\"visit.ics\""
+      return response
+    }
+    router.get("/:lang/visit.csv") { request, context in
+      let (plan, _) = try plan(request, context)
+      var response = Responses.make(
+        VisitPlanText(site: directory.site, baseURL: baseURL(request)).csv(plan),
+        type: "text/csv; charset=utf-8", request: request, cache: "no-store")
+      response.headers[.contentDisposition] = "attachment; filename=\"visit.csv\""
+      return response
+    }
+  }
+
+  private func plan(_ request: Request, _ context: BasicRequestContext) throws -> (
+    VisitPlan, [String]
+  ) {
+    let language = try context.parameters.require("lang")
+    guard directory.site.supports(language) else {
+      throw DirectoryError(
+        status: .notFound, code: "not-found", message: "there is no page in '\(language)'")
+    }
+    let parameters = try SearchParameters.read(request)
+    let now = Date()
+    var start = Self.nextMonday(after: now)
+    if let day = request.queryItems.last(where: { $0.0 == "start" })?.1, !day.isEmpty {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withFullDate]
+      guard let date = formatter.date(from: day) else {
+        throw DirectoryError(
+          status: .badRequest, code: "bad-parameter",
+          message: "the parameter 'start' cannot be '\(day.prefix(40))': write a date as 2027-03-01"
+        )
+      }
+      start = date
+    }
+    let plan = try DiagnosisBuilder(database: directory.database, vocabulary: directory.vocabulary)
+      .visitPlan(entries: parameters.visit, language: language, start: start, now: now)
+    return (plan, parameters.visit)
+  }
+
+  /// A plan starts on the Monday after today unless told otherwise.
+  static func nextMonday(after date: Date) -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let today = calendar.startOfDay(for: date)
+    let weekday = calendar.component(.weekday, from: today)  // 1 = Sunday, 2 = Monday
+    let ahead = (9 - weekday) % 7
+    return calendar.date(byAdding: .day, value: ahead == 0 ? 7 : ahead, to: today) ?? today
+  }
+}
