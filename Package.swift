@@ -34,6 +34,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // Debian's libxml2, with the ICU clash defused in shim.h.
@@ -89,6 +91,15 @@ let package = Package(
       swiftSettings: strictness
     ),
     .target(
+      name: "DromImport",
+      dependencies: [
+        "DromModel", "DromFeeds", "DromVocabulary", "DromText",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      swiftSettings: strictness
+    ),
+    .target(
       name: "DromReports",
       dependencies: ["DromModel", "DromStore", "DromSite", "DromVocabulary", "DromText"],
       swiftSettings: strictness
@@ -116,7 +127,7 @@ let package = Package(
       name: "drom",
       dependencies: [
         "DromModel", "DromFeeds", "DromStore", "DromHarvest", "DromVocabulary", "DromServer",
-        "DromExport", "DromSite", "DromReports",
+        "DromExport", "DromSite", "DromReports", "DromImport",
         "CMimalloc",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +163,15 @@ let package = Package(
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],
+      swiftSettings: strictness
+    ),
+    .testTarget(
+      name: "DromImportTests",
+      dependencies: [
+        "DromImport", "DromFeeds", "DromVocabulary", "DromModel", "DromStore", "DromHarvest",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["Golden"],
       swiftSettings: strictness
     ),
     .testTarget(

@@ -1,0 +1,97 @@
+import ArgumentParser
+import DromFeeds
+import DromImport
+import DromModel
+import Foundation
+
+struct Import: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Turn spreadsheets (CSV, XLSX, ODS) or address books (vCard) into a feed.",
+    discussion: """
+      A mapping profile (YAML; see docs/importers.md and Importers/profiles/) says which column \
+      holds what. The feed lists every entry (fh:complete), so importing an edited sheet again \
+      updates, adds and deletes exactly what changed. Any row with an error stops the import: \
+      nothing is written, and every problem is printed with its file, sheet, row and column. \
+      With --out naming the last feed, entries that did not change keep their dates.
+      """)
+
+  @Option(help: ArgumentHelp("The mapping profile (YAML).", valueName: "file"))
+  var profile: String
+  @Argument(help: ArgumentHelp("The sheets or address books to import.", valueName: "file"))
+  var files: [String]
+  @Option(
+    help: ArgumentHelp("Where to write the feed (standard output without it).", valueName: "file"))
+  var out: String?
+  @Flag(
+    name: .customLong("dry-run"),
+    help: "Show what would be published and every problem; write nothing.")
+  var dryRun = false
+  @Option(
+    help: ArgumentHelp("Check consent as of this day instead of today.", valueName: "yyyy-mm-dd"))
+  var now: String?
+  @OptionGroup var vocabulary: VocabularyOption
+
+  func run() async throws {
+    let profile: ImportProfile
+    do {
+      profile = try ImportProfile.load(path: self.profile)
+    } catch let problem as ImportProfile.Problem {
+      throw ValidationError(problem.description)
+    }
+    var today = Date()
+    if let now {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withFullDate]
+      guard let date = formatter.date(from: now) else {
+        throw ValidationError("--now wants a date as yyyy-mm-dd, not '\(now)'")
+      }
+      today = date
+    }
+    let previous = out.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+    let importer = Importer(
+      profile: profile, vocabulary: try vocabulary.load(required: true), now: today,
+      previousFeed: previous)
+    let result = importer.run(files: files)
+    for problem in result.problems { printError(problem.description) }
+    let errors = result.errors.count
+    let warnings = result.problems.count - errors
+    let translations = result.entries.filter { $0.translationOf != nil }.count
+    let summary =
+      "\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")): \(result.rowsRead) rows read, "
+      + "\(result.entries.count) entries (\(translations) translations), \(result.rowsLeftOut) rows left out; "
+      + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")"
+    guard let feed = result.feed else {
+      printError(summary)
+      printError(
+        "no feed written: fix the errors above and import again (a complete feed without those rows would delete their entries from the directory)"
+      )
+      throw ExitCode(1)
+    }
+    // The same reader as drom validate and the harvest: what is written must read cleanly.
+    let check = FeedReader.read(
+      Data(feed.utf8), file: out ?? "feed.xml",
+      options: FeedReadOptions(now: today))
+    let invalid = check.diagnostics.filter { $0.severity == .error }
+    if !invalid.isEmpty || check.isRejected {
+      for diagnostic in invalid { printError(diagnostic.compilerStyle) }
+      printError(
+        "\(summary)\nno feed written: the feed made from these rows does not read cleanly (above)")
+      throw ExitCode(1)
+    }
+    if dryRun {
+      for entry in result.entries {
+        print("\(entry.kind.rawValue)\t\(entry.language?.value ?? "")\t\(entry.id)\t\(entry.title)")
+      }
+      printError(summary + "; dry run: nothing written")
+      return
+    }
+    if let out {
+      try Data(feed.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+      printError(summary + "; written to \(out)")
+    } else {
+      FileHandle.standardOutput.write(Data(feed.utf8))
+      printError(summary)
+    }
+  }
+}
