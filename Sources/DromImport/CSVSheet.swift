@@ -13,6 +13,16 @@ struct CSVSheet: SheetSource {
   init(path: String) throws {
     file = (path as NSString).lastPathComponent
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    // Zero bytes in text: UTF-16 without its byte order mark, which is not safe to guess.
+    let head = data.prefix(4096)
+    if !head.starts(with: [0xFF, 0xFE]) && !head.starts(with: [0xFE, 0xFF])
+      && head.filter({ $0 == 0 }).count > head.count / 8
+    {
+      throw ImportProblem(
+        .error, "import.encoding", at: SheetLocation(file: file),
+        "the file is not UTF-8 or Windows-1252 text (it looks like UTF-16 without a byte order mark): save it again as \"CSV UTF-8\" (Excel) or \"Text CSV\" with the UTF-8 character set (LibreOffice)"
+      )
+    }
     text = Self.decode(data)
     delimiter = Self.sniffDelimiter(text)
   }

@@ -173,7 +173,8 @@ struct XLSXSheet: SheetSource {
   private func value(of cell: XMLRecordReader.Element, sheet: String, row: Int, column: Int)
     throws -> String
   {
-    let raw = cell.elements.first { $0.name == "v" }?.text
+    // An empty <v/> is no value: openpyxl writes every formula so, with no saved result.
+    let raw = cell.elements.first { $0.name == "v" }?.text.nilIfEmpty
     let hasFormula = cell.elements.contains { $0.name == "f" }
     switch cell.attribute("t") ?? "n" {
     case "s":
@@ -292,4 +293,8 @@ extension XMLRecordReader.Element {
       "id", namespace: "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
       ?? attribute("id", namespace: "http://purl.oclc.org/ooxml/officeDocument/relationships")
   }
+}
+
+extension String {
+  var nilIfEmpty: String? { isEmpty ? nil : self }
 }

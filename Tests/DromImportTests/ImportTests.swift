@@ -48,7 +48,7 @@ struct ImportTests {
     "each sample imports to its golden feed, which validates with no error or warning",
     arguments: [
       ("praktiker.csv", "practices.yaml"), ("contactos.csv", "contacts.yaml"),
-      ("kontakti.vcf", "contacts.yaml"), ("zakoni.csv", "laws.yaml"),
+      ("kontakti.vcf", "kontakti-vcard.yaml"), ("zakoni.csv", "laws.yaml"),
       ("constats.csv", "findings.yaml"),
     ])
   func samplesToGoldenFeeds(sample: String, profile: String) throws {
