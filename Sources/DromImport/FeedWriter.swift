@@ -22,6 +22,12 @@ public struct FeedWriter {
   ]
 
   public static func atom(_ head: Head, entries: [Entry]) -> String {
+    self.head(head) + entries.map { "\n" + entry($0, feedLanguage: head.language) }.joined()
+      + tail
+  }
+
+  /// The feed's opening and its own elements, before the entries.
+  public static func head(_ head: Head) -> String {
     var out = """
       <?xml version="1.0" encoding="utf-8"?>
       <feed xmlns="http://www.w3.org/2005/Atom"
@@ -40,10 +46,10 @@ public struct FeedWriter {
     if let author = head.author { out += "  <author><name>\(escape(author))</name></author>\n" }
     out += "  <generator uri=\"https://w3id.org/drom\">drom import</generator>\n"
     out += "  <fh:complete/>\n"
-    for entry in entries { out += "\n" + self.entry(entry, feedLanguage: head.language) }
-    out += "</feed>\n"
     return out
   }
+
+  public static let tail = "</feed>\n"
 
   static func entry(_ entry: Entry, feedLanguage: String) -> String {
     var lines: [String] = []

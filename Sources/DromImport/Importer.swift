@@ -10,9 +10,13 @@ import Foundation
 /// row has an error: a complete feed without a row would delete that row's entry.
 public struct Importer {
   public struct Result: Sendable {
-    /// The feed, when no row had an error.
+    /// The feed, when no row had an error and it went to memory (`MemoryFeedOutput`).
     public var feed: String?
+    /// True when the feed was made (no row had an error).
+    public var made: Bool
+    /// The entries, when asked to keep them (`keepEntries`).
     public var entries: [Entry]
+    public var entryCount: Int
     public var problems: [ImportProblem]
     public var rowsRead: Int
     /// Rows left out on purpose (a person without valid consent), each with a warning.
@@ -35,79 +39,119 @@ public struct Importer {
     self.previousFeed = previousFeed
   }
 
+  /// Imports into memory: the feed, and its entries, in the result.
   public func run(files: [String]) -> Result {
+    let output = MemoryFeedOutput()
+    var result = run(files: files, into: output, keepEntries: true)
+    result.feed = output.feed
+    return result
+  }
+
+  /// Imports into `output`, entry by entry; keeps the entries in the result only when asked.
+  public func run(files: [String], into output: any FeedOutput, keepEntries: Bool) -> Result {
     var problems: [ImportProblem] = []
     var entries: [Entry] = []
+    var count = 0
+    var newest: Date?
     var rows = 0
     var leftOut = 0
     var ids: [String: SheetLocation] = [:]
+    let previous = Self.previousEntries(previousFeed ?? "")
+    var failed = false
+    func emit(_ entry: Entry) {
+      guard !failed else { return }
+      let dated = keepDate(entry, previous: previous)
+      if let updated = dated.updated { newest = max(newest ?? updated, updated) }
+      do {
+        try output.append(entry: FeedWriter.entry(dated, feedLanguage: profile.feed.language))
+      } catch {
+        failed = true
+        problems.append(
+          ImportProblem(
+            .error, "import.write", at: SheetLocation(file: "feed"),
+            "the feed cannot be written: \(error)"))
+      }
+      count += 1
+      if keepEntries { entries.append(dated) }
+    }
     for path in files {
+      let file = (path as NSString).lastPathComponent
       do {
         let source = try Self.open(path)
-        let sheet = try chooseSheet(source, file: (path as NSString).lastPathComponent)
+        let sheet = try chooseSheet(source, file: file)
         var mapper: RowMapper?
         try source.read(sheet: sheet) { row in
           if mapper == nil {
             if let header = profile.headerRow, row.number < header { return }
             mapper = try RowMapper(
               profile: profile, vocabulary: vocabulary, header: row,
-              location: SheetLocation(
-                file: (path as NSString).lastPathComponent, sheet: sheet.isEmpty ? nil : sheet),
+              location: SheetLocation(file: file, sheet: sheet.isEmpty ? nil : sheet),
               isVCard: source is VCardSheet, now: now)
             problems += mapper!.problems
+            if mapper!.problems.contains(where: { $0.severity == .error }) { failed = true }
             return
           }
           rows += 1
           let mapped = mapper!.entries(for: row)
           problems += mapped.problems
+          if mapped.problems.contains(where: { $0.severity == .error }) { failed = true }
           if mapped.leftOut { leftOut += 1 }
           for entry in mapped.entries {
             let here = mapper!.location(row: row.number)
             if let first = ids[entry.id] {
+              failed = true
               problems.append(
                 ImportProblem(
                   .error, "import.duplicate-id", at: here,
                   "this row has the same id (\(entry.id)) as \(first.row.map { "row \($0)" } ?? "another row")\(first.file == here.file ? "" : " of \(first.file)"): give each row its own id"
                 ))
             } else {
-              ids[entry.id] = here
-              entries.append(entry)
+              var place = here
+              place.column = nil
+              ids[entry.id] = place
+              emit(entry)
             }
           }
         }
         if mapper == nil {
+          failed = true
           problems.append(
             ImportProblem(
               .error, "import.empty",
-              at: SheetLocation(
-                file: (path as NSString).lastPathComponent, sheet: sheet.isEmpty ? nil : sheet),
+              at: SheetLocation(file: file, sheet: sheet.isEmpty ? nil : sheet),
               "the sheet has no rows\(profile.headerRow.map { " from row \($0)" } ?? ""): check the file, and header-row in the profile"
             ))
         }
       } catch let problem as ImportProblem {
+        failed = true
         problems.append(problem)
       } catch {
+        failed = true
         problems.append(
-          ImportProblem(
-            .error, "import.unreadable",
-            at: SheetLocation(file: (path as NSString).lastPathComponent),
-            "\(error)"))
+          ImportProblem(.error, "import.unreadable", at: SheetLocation(file: file), "\(error)"))
       }
     }
-    let failed = problems.contains { $0.severity == .error }
-    var feed: String?
-    if !failed {
-      let dated = keepDates(entries)
-      feed = FeedWriter.atom(
-        FeedWriter.Head(
-          id: profile.feed.id, title: profile.feed.title, author: profile.feed.author,
-          language: profile.feed.language, link: profile.feed.link,
-          updated: dated.compactMap(\.updated).max() ?? now),
-        entries: dated)
-      entries = dated
+    if failed {
+      output.discard()
+    } else {
+      do {
+        try output.finish(
+          head: FeedWriter.head(
+            FeedWriter.Head(
+              id: profile.feed.id, title: profile.feed.title, author: profile.feed.author,
+              language: profile.feed.language, link: profile.feed.link, updated: newest ?? now)))
+      } catch {
+        failed = true
+        output.discard()
+        problems.append(
+          ImportProblem(
+            .error, "import.write", at: SheetLocation(file: "feed"),
+            "the feed cannot be written: \(error)"))
+      }
     }
     return Result(
-      feed: feed, entries: entries, problems: problems, rowsRead: rows, rowsLeftOut: leftOut)
+      feed: nil, made: !failed, entries: entries, entryCount: count, problems: problems,
+      rowsRead: rows, rowsLeftOut: leftOut)
   }
 
   static func open(_ path: String) throws -> any SheetSource {
@@ -146,21 +190,18 @@ public struct Importer {
     )
   }
 
-  /// Entries whose content is what the last feed had keep that feed's `updated`; the others
-  /// (new or changed) are dated now, unless the sheet dates them.
-  func keepDates(_ entries: [Entry]) -> [Entry] {
-    let previous = Self.previousEntries(previousFeed ?? "")
-    return entries.map { entry in
-      guard entry.updated == nil else { return entry }
-      var dated = entry
-      let fingerprint = Self.fingerprint(entry, feedLanguage: profile.feed.language)
-      if let old = previous[entry.id], old.fingerprint == fingerprint {
-        dated.updated = old.updated
-      } else {
-        dated.updated = now
-      }
-      return dated
+  /// An entry whose content is what the last feed had keeps that feed's `updated`; a new or
+  /// changed one is dated now, unless the sheet dates it.
+  func keepDate(_ entry: Entry, previous: [String: (fingerprint: String, updated: Date)]) -> Entry {
+    guard entry.updated == nil else { return entry }
+    var dated = entry
+    let fingerprint = Self.fingerprint(entry, feedLanguage: profile.feed.language)
+    if let old = previous[entry.id], old.fingerprint == fingerprint {
+      dated.updated = old.updated
+    } else {
+      dated.updated = now
     }
+    return dated
   }
 
   static func fingerprint(_ entry: Entry, feedLanguage: String) -> String {

@@ -52,16 +52,20 @@ struct Import: AsyncParsableCommand {
     let importer = Importer(
       profile: profile, vocabulary: try vocabulary.load(required: true), now: today,
       previousFeed: previous)
-    let result = importer.run(files: files)
+    // To a file: entry by entry, then checked, then moved into place. Else in memory.
+    let file = dryRun ? nil : try out.map { try FileFeedOutput(path: $0) }
+    let memory = MemoryFeedOutput()
+    let result = importer.run(
+      files: files, into: file ?? memory, keepEntries: dryRun)
     for problem in result.problems { printError(problem.description) }
     let errors = result.errors.count
     let warnings = result.problems.count - errors
     let translations = result.entries.filter { $0.translationOf != nil }.count
     let summary =
       "\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")): \(result.rowsRead) rows read, "
-      + "\(result.entries.count) entries (\(translations) translations), \(result.rowsLeftOut) rows left out; "
+      + "\(result.entryCount) entries\(dryRun ? " (\(translations) translations)" : ""), \(result.rowsLeftOut) rows left out; "
       + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")"
-    guard let feed = result.feed else {
+    guard result.made else {
       printError(summary)
       printError(
         "no feed written: fix the errors above and import again (a complete feed without those rows would delete their entries from the directory)"
@@ -69,11 +73,15 @@ struct Import: AsyncParsableCommand {
       throw ExitCode(1)
     }
     // The same reader as drom validate and the harvest: what is written must read cleanly.
-    let check = FeedReader.read(
-      Data(feed.utf8), file: out ?? "feed.xml",
-      options: FeedReadOptions(now: today))
+    let options = FeedReadOptions(limits: ParserLimits(maxDocumentBytes: 1 << 30), now: today)
+    let check =
+      try file.map {
+        try FeedReader.stream(path: $0.temporary.path, file: out, options: options) { _ in }
+      }
+      ?? FeedReader.read(Data((memory.feed ?? "").utf8), file: out ?? "feed.xml", options: options)
     let invalid = check.diagnostics.filter { $0.severity == .error }
     if !invalid.isEmpty || check.isRejected {
+      file?.discard()
       for diagnostic in invalid { printError(diagnostic.compilerStyle) }
       printError(
         "\(summary)\nno feed written: the feed made from these rows does not read cleanly (above)")
@@ -84,13 +92,11 @@ struct Import: AsyncParsableCommand {
         print("\(entry.kind.rawValue)\t\(entry.language?.value ?? "")\t\(entry.id)\t\(entry.title)")
       }
       printError(summary + "; dry run: nothing written")
-      return
-    }
-    if let out {
-      try Data(feed.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+    } else if let file, let out {
+      try file.commit()
       printError(summary + "; written to \(out)")
     } else {
-      FileHandle.standardOutput.write(Data(feed.utf8))
+      FileHandle.standardOutput.write(Data((memory.feed ?? "").utf8))
       printError(summary)
     }
   }
