@@ -78,7 +78,12 @@ public final class FileFeedOutput: FeedOutput {
 
   /// Moves the finished feed into place (atomically, on the same file system).
   public func commit() throws {
-    _ = try FileManager.default.replaceItemAt(path, withItemAt: temporary)
+    // rename(2) replaces the old feed in one step, or leaves it as it was.
+    guard rename(temporary.path, path.path) == 0 else {
+      let error = CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path.path])
+      discard()
+      throw error
+    }
   }
 
   public func discard() {

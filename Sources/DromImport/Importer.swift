@@ -113,6 +113,14 @@ public struct Importer {
             }
           }
         }
+        if mapper != nil && rows == 0 {
+          problems.append(
+            ImportProblem(
+              .warning, "import.no-rows",
+              at: SheetLocation(file: file, sheet: sheet.isEmpty ? nil : sheet),
+              "there are no rows under the header: the feed is empty, and publishing it removes every entry it listed before from the directory"
+            ))
+        }
         if mapper == nil {
           failed = true
           problems.append(
