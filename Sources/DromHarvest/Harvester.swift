@@ -65,6 +65,8 @@ public final class Harvester: Sendable {
     progress: @escaping @Sendable (SourceHarvest) -> Void = { _ in }
   ) async throws -> [SourceHarvest] {
     let states = try database.register(sources)
+    // Before any source is harvested, so this run's records tell every cache the index changed.
+    try database.withdrawExpiredConsent(now: now())
     let fetcher = Fetcher(policy: options.fetch)
     let limiter = HostLimiter(perHost: options.perHost)
     let unchanged = UnchangedRecords(database: database)

@@ -34,6 +34,15 @@ public struct VisitPlan: Codable, Sendable {
 
   /// The most entries a plan takes: a visit is days, not a list of everything.
   public static let maxEntries = 60
+
+  /// A plan starts on the Monday after today unless told otherwise.
+  public static func defaultStart(after date: Date) -> Date {
+    let calendar = DiagnosisBuilder.utc
+    let today = calendar.startOfDay(for: date)
+    let weekday = calendar.component(.weekday, from: today)  // 1 = Sunday, 2 = Monday
+    let ahead = (9 - weekday) % 7
+    return calendar.date(byAdding: .day, value: ahead == 0 ? 7 : ahead, to: today) ?? today
+  }
 }
 
 extension DiagnosisBuilder {

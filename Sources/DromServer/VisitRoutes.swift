@@ -45,7 +45,7 @@ struct VisitRoutes {
     }
     let parameters = try SearchParameters.read(request)
     let now = Date()
-    var start = Self.nextMonday(after: now)
+    var start = VisitPlan.defaultStart(after: now)
     if let day = request.queryItems.last(where: { $0.0 == "start" })?.1, !day.isEmpty {
       let formatter = ISO8601DateFormatter()
       formatter.formatOptions = [.withFullDate]
@@ -60,15 +60,5 @@ struct VisitRoutes {
     let plan = try DiagnosisBuilder(database: directory.database, vocabulary: directory.vocabulary)
       .visitPlan(entries: parameters.visit, language: language, start: start, now: now)
     return (plan, parameters.visit)
-  }
-
-  /// A plan starts on the Monday after today unless told otherwise.
-  static func nextMonday(after date: Date) -> Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let today = calendar.startOfDay(for: date)
-    let weekday = calendar.component(.weekday, from: today)  // 1 = Sunday, 2 = Monday
-    let ahead = (9 - weekday) % 7
-    return calendar.date(byAdding: .day, value: ahead == 0 ? 7 : ahead, to: today) ?? today
   }
 }

@@ -63,11 +63,7 @@ struct ExportVisit: AsyncParsableCommand {
       }
       first = date
     } else {
-      var calendar = Calendar(identifier: .gregorian)
-      calendar.timeZone = TimeZone(identifier: "UTC")!
-      let today = calendar.startOfDay(for: now)
-      let ahead = (9 - calendar.component(.weekday, from: today)) % 7
-      first = calendar.date(byAdding: .day, value: ahead == 0 ? 7 : ahead, to: today) ?? today
+      first = VisitPlan.defaultStart(after: now)
     }
     let plan = try DiagnosisBuilder(
       database: try database.open(), vocabulary: try vocabulary.load()
