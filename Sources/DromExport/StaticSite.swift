@@ -122,10 +122,7 @@ public struct StaticSite {
     }
     let sources = try database.sources()
     let counts = try database.entryCounts()
-    var latestRecords: [String: HarvestRecord] = [:]
-    for record in try database.harvestHistory(perSource: 1) {
-      latestRecords[record.sourceKey] = record
-    }
+    let latestRecords = try database.latestHarvests()
     try page("/sources") { language in
       try site.render(
         pages.sources(sources, entries: counts, latest: latestRecords, language: language),

@@ -91,10 +91,7 @@ struct PageRoutes {
     router.get("/:lang/sources") { request, context in
       let language = try language(context)
       let sources = try directory.database.sources()
-      var latest: [String: HarvestRecord] = [:]
-      for record in try directory.database.harvestHistory(perSource: 1) {
-        latest[record.sourceKey] = record
-      }
+      let latest = try directory.database.latestHarvests()
       let page = directory.pages.sources(
         sources, entries: try directory.database.entryCounts(), latest: latest, language: language)
       return try render(page, language, "/sources", request)

@@ -188,4 +188,25 @@ extension DromDatabase {
       }
     }
   }
+
+  /// Each source's newest harvest, for its health; when that one found the feed unchanged, it
+  /// carries the problems of the last harvest that read the feed, which the feed still has.
+  public func latestHarvests() throws -> [String: HarvestRecord] {
+    var latest: [String: HarvestRecord] = [:]
+    var settled: Set<String> = []
+    for record in try harvestHistory(perSource: 20) {  // newest first, per source
+      guard var newest = latest[record.sourceKey] else {
+        latest[record.sourceKey] = record
+        if record.outcome != .notModified { settled.insert(record.sourceKey) }
+        continue
+      }
+      guard !settled.contains(record.sourceKey), record.outcome != .notModified else { continue }
+      settled.insert(record.sourceKey)
+      if record.outcome == .updated {
+        newest.diagnostics = record.diagnostics
+        latest[record.sourceKey] = newest
+      }
+    }
+    return latest
+  }
 }

@@ -61,10 +61,18 @@ struct Import: AsyncParsableCommand {
     let errors = result.errors.count
     let warnings = result.problems.count - errors
     let translations = result.entries.filter { $0.translationOf != nil }.count
+    func count(_ number: Int, _ one: String, _ many: String) -> String {
+      "\(number) \(number == 1 ? one : many)"
+    }
     let summary =
-      "\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")): \(result.rowsRead) rows read, "
-      + "\(result.entryCount) entries\(dryRun ? " (\(translations) translations)" : ""), \(result.rowsLeftOut) rows left out; "
-      + "\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")"
+      "\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")): "
+      + "\(count(result.rowsRead, "row", "rows")) read, "
+      + (result.made
+        ? "\(count(result.entryCount, "entry", "entries"))"
+          + (dryRun ? " (\(count(translations, "translation", "translations")))" : "") + ", "
+        : "")
+      + "\(count(result.rowsLeftOut, "row", "rows")) left out; "
+      + "\(count(errors, "error", "errors")), \(count(warnings, "warning", "warnings"))"
     guard result.made else {
       printError(summary)
       printError(

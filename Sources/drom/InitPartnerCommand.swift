@@ -1,5 +1,6 @@
 import ArgumentParser
 import DromImport
+import DromSite
 import Foundation
 
 struct InitPartner: AsyncParsableCommand {
@@ -103,8 +104,18 @@ struct InitPartner: AsyncParsableCommand {
       texts.headers[field] ?? english.headers[field] ?? field
     }
     let headers = fields.map(header)
+    let site = self.site.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     let host = site.flatMap { URL(string: $0)?.host } ?? "example.org"
     let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+    // Without the partner's own address, the id still must be the partner's alone.
+    let idName =
+      site == nil
+      ? Listing.slug(name).prefix(40) + "-" + kind.rawValue : Substring(kind.rawValue)
+    if site == nil {
+      printError(
+        "note: without --site the feed's id is tag:example.org,\(year):\(idName); give --site (the partner's web address) to make it theirs, before the feed is first published"
+      )
+    }
     let kindName = Self.kinds[kind]!
     var yaml = """
       # The mapping profile of \(name): which column of the sheet holds what.
@@ -113,7 +124,7 @@ struct InitPartner: AsyncParsableCommand {
       profile: 1
       kind: \(kindName)
       feed:
-        id: "tag:\(host),\(year):\(kind.rawValue)"   # never change this once published
+        id: "tag:\(host),\(year):\(idName)"   # never change this once published
         title: \(Self.quoted(name))
         author: \(Self.quoted(name))
         language: \(language)
@@ -148,8 +159,8 @@ struct InitPartner: AsyncParsableCommand {
       \(name): publishing your \(kind.rawValue) in the Drom directory
 
       1. Fill in \(base).xlsx (or \(base).csv). The first sheet says how.
-      2. Make the feed:
-           drom import --profile profile.yaml \(base).xlsx --out feed.xml
+      2. Make the feed (in this folder; Drom finds its vocabularies with --vocabularies):
+           drom import --profile profile.yaml \(base).xlsx --out feed.xml --vocabularies DROM/Vocabularies
          It names the row and column of anything to correct, and writes nothing until all is right.
          --dry-run shows what would be published.
       3. Put feed.xml on your website (for example \(site ?? "https://example.org")/drom/feed.xml).
@@ -157,6 +168,7 @@ struct InitPartner: AsyncParsableCommand {
       Each time you change the sheet, repeat 2 and 3: the directory follows at its next harvest.
 
       \(texts.instructions.joined(separator: "\n"))
+
       """
     try Data(readme.utf8).write(to: folder.appendingPathComponent("README.txt"))
     print("\(out): profile.yaml, \(base).xlsx, \(base).csv, README.txt")

@@ -144,6 +144,25 @@ struct HarvestTests {
     #expect(report.contains { $0.diagnostics.contains { $0.code == "xml.malformed" } })
   }
 
+  @Test("An unchanged feed keeps showing the problems its last reading found")
+  func problemsOutliveNotModified() async throws {
+    let bench = try HarvestBench()
+    let source = bench.source("/feed")
+    // An entry with a bad date: a warning on the source's report.
+    bench.server.serve(
+      "/feed",
+      body: feed([("urn:1", "A")]).replacingOccurrences(
+        of: "<updated>2026-03-10T09:00:00Z</updated><dcterms:type>",
+        with: "<updated>next week</updated><dcterms:type>"))
+    let first = try await bench.harvest([source])
+    #expect(first[0].record.diagnostics.contains { $0.code == "entry.bad-date" })
+    let second = try await bench.harvest([source])
+    #expect(second[0].record.outcome == .notModified)
+    let latest = try #require(try bench.database.latestHarvests()[source.key])
+    #expect(latest.outcome == .notModified)
+    #expect(latest.diagnostics.contains { $0.code == "entry.bad-date" })
+  }
+
   @Test("A complete feed deletes what it no longer lists; a tombstone deletes its entry")
   func deletions() async throws {
     let bench = try HarvestBench()
