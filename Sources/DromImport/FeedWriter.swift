@@ -163,16 +163,7 @@ public struct FeedWriter {
     return out
   }
 
-  static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
-  }
+  static func timestamp(_ date: Date) -> String { CivilDate.timestamp(date) }
 
-  static func day(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: date)
-  }
+  static func day(_ date: Date) -> String { CivilDate.day(date) }
 }

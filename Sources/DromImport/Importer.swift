@@ -27,16 +27,20 @@ public struct Importer {
   let profile: ImportProfile
   let vocabulary: Vocabulary
   let now: Date
-  /// The last feed written from this profile, so unchanged entries keep their `updated` date.
+  /// The last feed written from this profile, so unchanged entries keep their `updated` date:
+  /// its text, or where it is.
   let previousFeed: String?
+  let previousFeedPath: String?
 
   public init(
-    profile: ImportProfile, vocabulary: Vocabulary, now: Date = Date(), previousFeed: String? = nil
+    profile: ImportProfile, vocabulary: Vocabulary, now: Date = Date(), previousFeed: String? = nil,
+    previousFeedPath: String? = nil
   ) {
     self.profile = profile
     self.vocabulary = vocabulary
     self.now = now
     self.previousFeed = previousFeed
+    self.previousFeedPath = previousFeedPath
   }
 
   /// Imports into memory: the feed, and its entries, in the result.
@@ -55,8 +59,11 @@ public struct Importer {
     var newest: Date?
     var rows = 0
     var leftOut = 0
-    var ids: [String: SheetLocation] = [:]
-    let previous = Self.previousEntries(previousFeed ?? "")
+    // Entry id → the file (its position in `files`) and row that gave it.
+    var ids: [String: (file: Int, row: Int)] = [:]
+    let previous =
+      previousFeedPath.map { Self.previousEntries(path: $0) }
+      ?? Self.previousEntries(previousFeed ?? "")
     var failed = false
     func emit(_ entry: Entry) {
       guard !failed else { return }
@@ -74,7 +81,7 @@ public struct Importer {
       count += 1
       if keepEntries { entries.append(dated) }
     }
-    for path in files {
+    for (fileNumber, path) in files.enumerated() {
       let file = (path as NSString).lastPathComponent
       do {
         let source = try Self.open(path)
@@ -100,15 +107,14 @@ public struct Importer {
             let here = mapper!.location(row: row.number)
             if let first = ids[entry.id] {
               failed = true
+              let other = (files[first.file] as NSString).lastPathComponent
               problems.append(
                 ImportProblem(
                   .error, "import.duplicate-id", at: here,
-                  "this row has the same id (\(entry.id)) as \(first.row.map { "row \($0)" } ?? "another row")\(first.file == here.file ? "" : " of \(first.file)"): give each row its own id"
+                  "this row has the same id (\(entry.id)) as row \(first.row)\(other == here.file ? "" : " of \(other)"): give each row its own id"
                 ))
             } else {
-              var place = here
-              place.column = nil
-              ids[entry.id] = place
+              ids[entry.id] = (fileNumber, row.number)
               emit(entry)
             }
           }
@@ -220,25 +226,55 @@ public struct Importer {
   }
 
   /// The entries of a feed this importer wrote: id → the entry's text without its `updated`,
-  /// hashed, and that date.
+  /// hashed, and that date. Read line by line: the feed may be as long as the sheet.
   static func previousEntries(_ feed: String) -> [String: (fingerprint: String, updated: Date)] {
-    var found: [String: (String, Date)] = [:]
-    let formatter = ISO8601DateFormatter()
-    for chunk in feed.components(separatedBy: "\n  <entry").dropFirst() {
-      guard let end = chunk.range(of: "\n  </entry>") else { continue }
-      let body = "  <entry" + chunk[..<end.lowerBound] + "\n  </entry>\n"
-      let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+    var index = PreviousFeedIndex()
+    for line in feed.split(separator: "\n", omittingEmptySubsequences: false) { index.add(line) }
+    return index.found
+  }
+
+  static func previousEntries(path: String) -> [String: (fingerprint: String, updated: Date)] {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return [:] }
+    defer { try? handle.close() }
+    var index = PreviousFeedIndex()
+    var pending: [UInt8] = []
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      pending += chunk
+      var start = 0
+      while let newline = pending[start...].firstIndex(of: 0x0A) {
+        index.add(Substring(String(decoding: pending[start..<newline], as: UTF8.self)))
+        start = newline + 1
+      }
+      pending.removeFirst(start)
+    }
+    if !pending.isEmpty { index.add(Substring(String(decoding: pending, as: UTF8.self))) }
+    return index.found
+  }
+
+  struct PreviousFeedIndex {
+    var found: [String: (fingerprint: String, updated: Date)] = [:]
+    private var lines: [Substring]?
+
+    mutating func add(_ line: Substring) {
+      if line.hasPrefix("  <entry") {
+        lines = [line]
+        return
+      }
+      guard lines != nil else { return }
+      lines!.append(line)
+      guard line == "  </entry>" else { return }
+      defer { lines = nil }
       guard
-        let idLine = lines.first(where: { $0.hasPrefix("    <id>") }),
-        let dateLine = lines.first(where: { $0.hasPrefix("    <updated>") }),
-        let date = formatter.date(
-          from: String(dateLine.dropFirst("    <updated>".count).dropLast("</updated>".count)))
-      else { continue }
-      let id = unescape(String(idLine.dropFirst("    <id>".count).dropLast("</id>".count)))
-      let undated = lines.filter { !$0.hasPrefix("    <updated>") }.joined(separator: "\n")
+        let idLine = lines!.first(where: { $0.hasPrefix("    <id>") }),
+        let dateLine = lines!.first(where: { $0.hasPrefix("    <updated>") }),
+        let date = DateCell.parse(
+          String(dateLine.dropFirst("    <updated>".count).dropLast("</updated>".count)),
+          monthFirst: false)
+      else { return }
+      let id = Importer.unescape(String(idLine.dropFirst("    <id>".count).dropLast("</id>".count)))
+      let undated = lines!.filter { !$0.hasPrefix("    <updated>") }.joined(separator: "\n") + "\n"
       found[id] = (Hex.string(SHA256.hash(data: Data(undated.utf8))), date)
     }
-    return found
   }
 
   static func unescape(_ text: String) -> String {

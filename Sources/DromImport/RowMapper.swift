@@ -20,6 +20,8 @@ struct RowMapper {
   let kind: EntryKind?
   let idColumn: (index: Int, name: String)?
   let idFrom: [(index: Int, name: String)]
+  /// Labels already resolved: a sheet repeats a few dozen of them in every row.
+  private let resolved = ResolvedLabels()
 
   init(
     profile: ImportProfile, vocabulary: Vocabulary, header: SheetRow, location: SheetLocation,
@@ -404,6 +406,16 @@ struct RowMapper {
   private func resolve(_ label: String, scheme: String, field: String, problem: (String) -> Void)
     -> String?
   {
+    let key = scheme + "\u{1F}" + label
+    if let known = resolved.terms[key] { return known }
+    let term = resolveAnew(label, scheme: scheme, field: field, problem: problem)
+    if let term { resolved.terms[key] = term }
+    return term
+  }
+
+  private func resolveAnew(
+    _ label: String, scheme: String, field: String, problem: (String) -> Void
+  ) -> String? {
     let direct = scheme + "/" + label.lowercased()
     if vocabulary.concepts[direct] != nil { return label.lowercased() }
     let found = vocabulary.concepts(forLabel: label, language: language)
@@ -496,26 +508,137 @@ struct RowMapper {
 
 private let countryNameCache = Mutex<[String: [String: String]]>([:])
 
-/// Dates as people type them into sheets, and as sheets store them.
+final class ResolvedLabels {
+  var terms: [String: String] = [:]
+}
+
+/// Dates as people type them into sheets, and as sheets store them. Read by hand, not by a
+/// date formatter: a formatter costs a hundred times more, and a sheet has a date in every row.
 enum DateCell {
   static func parse(_ text: String, monthFirst: Bool) -> Date? {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
     let trimmed = text.trimmingCharacters(in: .whitespaces)
-    let iso = ISO8601DateFormatter()
-    if let date = iso.date(from: trimmed) { return date }
-    iso.formatOptions = [.withFullDate]
-    if trimmed.count == 10, let date = iso.date(from: trimmed) { return date }
-    iso.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-    if let date = iso.date(from: trimmed) { return date }
-    // 1.3.2026, 01/03/2026, 1-3-2026: day first unless the profile says otherwise.
-    let parts = trimmed.split(whereSeparator: { ".-/".contains($0) }).map(String.init)
+    let scalars = Array(trimmed.utf8)
+    // 2026-03-01, 2026-03-01T09:30, 2026-03-01T09:30:00, with Z or ±hh:mm after it.
+    if scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
+      let year = number(scalars[0..<4]), let month = number(scalars[5..<7]),
+      let day = number(scalars[8..<10])
+    {
+      guard var seconds = CivilDate.seconds(year: year, month: month, day: day) else { return nil }
+      var rest = scalars[10...]
+      if rest.isEmpty { return Date(timeIntervalSince1970: Double(seconds)) }
+      guard rest.first == UInt8(ascii: "T") || rest.first == UInt8(ascii: " ") else { return nil }
+      rest = rest.dropFirst()
+      guard rest.count >= 5, rest[rest.startIndex + 2] == UInt8(ascii: ":"),
+        let hour = number(rest.prefix(2)), let minute = number(rest.dropFirst(3).prefix(2)),
+        hour < 24, minute < 60
+      else { return nil }
+      seconds += hour * 3600 + minute * 60
+      rest = rest.dropFirst(5)
+      if rest.first == UInt8(ascii: ":") {
+        guard let second = number(rest.dropFirst().prefix(2)), second < 61 else { return nil }
+        seconds += second
+        rest = rest.dropFirst(3)
+        if rest.first == UInt8(ascii: ".") {
+          rest = rest.drop { $0 == UInt8(ascii: ".") || (48...57).contains($0) }
+        }
+      }
+      if rest.isEmpty || rest.elementsEqual("Z".utf8) {
+        return Date(timeIntervalSince1970: Double(seconds))
+      }
+      guard rest.count == 6, rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-"),
+        let offsetHours = number(rest.dropFirst().prefix(2)),
+        let offsetMinutes = number(rest.suffix(2))
+      else { return nil }
+      let offset = offsetHours * 3600 + offsetMinutes * 60
+      return Date(
+        timeIntervalSince1970: Double(
+          seconds + (rest.first == UInt8(ascii: "+") ? -offset : offset)))
+    }
+    // 1.3.2026, 01/03/2026, 1-3-2026, 15.04.2026. (day first unless the profile says otherwise).
+    let parts = trimmed.split(whereSeparator: { ".-/".contains($0) })
     guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), var year = Int(parts[2])
     else { return nil }
     if parts[2].count == 2 { year += 2000 }
     let (day, month) = monthFirst ? (b, a) : (a, b)
-    let components = DateComponents(year: year, month: month, day: day)
-    guard components.isValidDate(in: calendar) else { return nil }
-    return calendar.date(from: components)
+    return CivilDate.seconds(year: year, month: month, day: day).map {
+      Date(timeIntervalSince1970: Double($0))
+    }
+  }
+
+  private static func number(_ digits: some Collection<UInt8>) -> Int? {
+    guard !digits.isEmpty else { return nil }
+    var value = 0
+    for digit in digits {
+      guard (48...57).contains(digit) else { return nil }
+      value = value * 10 + Int(digit - 48)
+    }
+    return value
+  }
+}
+
+/// Days and seconds of the proleptic Gregorian calendar in UTC, by arithmetic (Howard
+/// Hinnant's days-from-civil), for reading and writing dates without a formatter.
+enum CivilDate {
+  /// Seconds since 1970 at midnight UTC of a day; nil for a day that does not exist.
+  static func seconds(year: Int, month: Int, day: Int) -> Int? {
+    guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+      day <= daysIn(month: month, year: year)
+    else { return nil }
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return (era * 146_097 + dayOfEra - 719_468) * 86_400
+  }
+
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// The year, month, day, hour, minute and second of a moment, in UTC.
+  static func parts(_ date: Date) -> (
+    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+  ) {
+    let total = Int(date.timeIntervalSince1970.rounded(.down))
+    var days = total / 86_400
+    var rest = total % 86_400
+    if rest < 0 {
+      rest += 86_400
+      days -= 1
+    }
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let mp = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    return (year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
+  }
+
+  /// `2026-03-01`.
+  static func day(_ date: Date) -> String {
+    let p = parts(date)
+    return pad(p.year, 4) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2)
+  }
+
+  /// `2026-03-01T09:30:00Z`.
+  static func timestamp(_ date: Date) -> String {
+    let p = parts(date)
+    return pad(p.year, 4) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2) + "T" + pad(p.hour, 2) + ":"
+      + pad(p.minute, 2) + ":" + pad(p.second, 2) + "Z"
+  }
+
+  private static func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width
+      ? digits : String(repeating: "0", count: width - digits.count) + digits
   }
 }

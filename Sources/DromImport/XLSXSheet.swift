@@ -8,7 +8,7 @@ struct XLSXSheet: SheetSource {
   let file: String
   let package: OfficeArchive
   let sheets: [(name: String, part: String)]
-  let sharedStrings: [String]
+  let sharedStrings: SharedStrings
   /// Which cell styles (`s`) show a date.
   let dateStyles: Set<Int>
   let date1904: Bool
@@ -49,7 +49,7 @@ struct XLSXSheet: SheetSource {
     let stringsPart =
       targets.values.first { $0.type.hasSuffix("/sharedStrings") }?.target
       ?? "xl/sharedStrings.xml"
-    var strings: [String] = []
+    var strings = SharedStrings()
     if package.has(stringsPart) {
       try XMLRecordReader(records: ["si"]).read(package.producer(stringsPart)) {
         _, item in
@@ -178,10 +178,8 @@ struct XLSXSheet: SheetSource {
     let hasFormula = cell.elements.contains { $0.name == "f" }
     switch cell.attribute("t") ?? "n" {
     case "s":
-      guard let index = raw.flatMap(Int.init), sharedStrings.indices.contains(index) else {
-        return ""
-      }
-      return sharedStrings[index]
+      guard let index = raw.flatMap(Int.init), let text = sharedStrings[index] else { return "" }
+      return text
     case "inlineStr":
       return cell.elements.first { $0.name == "is" }.map(Self.richText) ?? ""
     case "b":
@@ -223,12 +221,8 @@ struct XLSXSheet: SheetSource {
     let epoch = date1904 ? -24_107.0 : -25_569.0  // days from the Unix epoch
     let seconds = ((serial + epoch) * 86_400).rounded()
     let date = Date(timeIntervalSince1970: seconds)
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.formatOptions =
-      seconds.truncatingRemainder(dividingBy: 86_400) == 0
-      ? [.withFullDate] : [.withFullDate, .withTime, .withColonSeparatorInTime]
-    return formatter.string(from: date)
+    if seconds.truncatingRemainder(dividingBy: 86_400) == 0 { return CivilDate.day(date) }
+    return String(CivilDate.timestamp(date).dropLast())  // a local time, as the sheet shows it
   }
 
   /// `C7` → 2.
@@ -297,4 +291,22 @@ extension XMLRecordReader.Element {
 
 extension String {
   var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// A workbook's shared strings in one buffer: a sheet saved by an office program keeps every
+/// text there, and 100 000 separate strings would cost several times their bytes.
+struct SharedStrings {
+  private var bytes: [UInt8] = []
+  private var ends: [Int32] = []
+
+  mutating func append(_ text: String) {
+    bytes.append(contentsOf: text.utf8)
+    ends.append(Int32(bytes.count))
+  }
+
+  subscript(index: Int) -> String? {
+    guard ends.indices.contains(index) else { return nil }
+    let start = index == 0 ? 0 : Int(ends[index - 1])
+    return String(decoding: bytes[start..<Int(ends[index])], as: UTF8.self)
+  }
 }

@@ -48,10 +48,9 @@ struct Import: AsyncParsableCommand {
       }
       today = date
     }
-    let previous = out.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
     let importer = Importer(
       profile: profile, vocabulary: try vocabulary.load(required: true), now: today,
-      previousFeed: previous)
+      previousFeedPath: out)
     // To a file: entry by entry, then checked, then moved into place. Else in memory.
     let file = dryRun ? nil : try out.map { try FileFeedOutput(path: $0) }
     let memory = MemoryFeedOutput()

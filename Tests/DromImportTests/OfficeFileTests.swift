@@ -85,6 +85,29 @@ struct OfficeFileTests {
     #expect(latin1.feed?.contains("2012–2015") == true)
   }
 
+  @Test("dates as people type them, read without a formatter, agree with ISO 8601")
+  func dates() throws {
+    let iso = ISO8601DateFormatter()
+    for (text, expected) in [
+      ("2026-03-01", "2026-03-01T00:00:00Z"), ("2026-03-01T09:30", "2026-03-01T09:30:00Z"),
+      ("2026-03-01T09:30:15+01:00", "2026-03-01T08:30:15Z"),
+      ("2024-02-29 23:59:59Z", "2024-02-29T23:59:59Z"),
+      ("1.3.2026", "2026-03-01T00:00:00Z"), ("01/03/26", "2026-03-01T00:00:00Z"),
+      ("15.04.2026.", "2026-04-15T00:00:00Z"),
+    ] {
+      #expect(DateCell.parse(text, monthFirst: false) == iso.date(from: expected), "\(text)")
+    }
+    #expect(
+      DateCell.parse("03/01/2026", monthFirst: true) == iso.date(from: "2026-03-01T00:00:00Z"))
+    for bad in ["31.02.2026", "2026-13-01", "2025-02-29", "next week", "2026-03-01T25:00", ""] {
+      #expect(DateCell.parse(bad, monthFirst: false) == nil, "\(bad)")
+    }
+    for seconds in stride(from: -86_400.0 * 800, to: 86_400.0 * 30_000, by: 86_400.0 * 37 + 3_661) {
+      let date = Date(timeIntervalSince1970: seconds)
+      #expect(CivilDate.timestamp(date) == iso.string(from: date))
+    }
+  }
+
   @Test("CSV: the delimiter is found, quotes and line breaks in cells are kept")
   func csvShapes() throws {
     #expect(CSVSheet.sniffDelimiter("a;b;c\n1;2;3\n") == ";")
