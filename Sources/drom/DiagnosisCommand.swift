@@ -59,7 +59,7 @@ struct ExportDiagnosis: AsyncParsableCommand {
     }
     let site = try await Site.load(directory: pages.site)
     let builder = DiagnosisBuilder(database: try database.open(), vocabulary: try vocabulary.load())
-    let date = try now.map(parseDay) ?? Date()
+    let date = try now.map { try day($0, option: "--now") } ?? Date()
     let language: String
     if let chosen = self.language {
       guard site.languages.contains(chosen) else {
@@ -104,14 +104,5 @@ struct ExportDiagnosis: AsyncParsableCommand {
     } else {
       FileHandle.standardOutput.write(bytes)
     }
-  }
-
-  private func parseDay(_ text: String) throws -> Date {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    guard let date = formatter.date(from: text) else {
-      throw ValidationError("--now wants a date as yyyy-mm-dd, not '\(text)'")
-    }
-    return date
   }
 }

@@ -58,6 +58,14 @@ extension ISO8601DateFormatter {
   }
 }
 
+/// A day given to an option (`--now 2026-11-23`), or an error that says how to write it.
+func day(_ text: String, option: String) throws -> Date {
+  guard let date = ISO8601DateFormatter.date(fromDay: text) else {
+    throw ValidationError("\(option) wants a date as yyyy-mm-dd, not '\(text)'")
+  }
+  return date
+}
+
 /// Output formats shared by the commands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json

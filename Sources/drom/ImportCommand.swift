@@ -39,15 +39,7 @@ struct Import: AsyncParsableCommand {
     } catch let problem as ImportProfile.Problem {
       throw ValidationError(problem.description)
     }
-    var today = Date()
-    if let now {
-      let formatter = ISO8601DateFormatter()
-      formatter.formatOptions = [.withFullDate]
-      guard let date = formatter.date(from: now) else {
-        throw ValidationError("--now wants a date as yyyy-mm-dd, not '\(now)'")
-      }
-      today = date
-    }
+    let today = try now.map { try day($0, option: "--now") } ?? Date()
     let importer = Importer(
       profile: profile, vocabulary: try vocabulary.load(required: true), now: today,
       previousFeedPath: out)

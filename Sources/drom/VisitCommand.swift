@@ -54,17 +54,8 @@ struct ExportVisit: AsyncParsableCommand {
       )
     }
     let now = Date()
-    let first: Date
-    if let start {
-      let formatter = ISO8601DateFormatter()
-      formatter.formatOptions = [.withFullDate]
-      guard let date = formatter.date(from: start) else {
-        throw ValidationError("--start wants a date as yyyy-mm-dd, not '\(start)'")
-      }
-      first = date
-    } else {
-      first = VisitPlan.defaultStart(after: now)
-    }
+    let first =
+      try start.map { try day($0, option: "--start") } ?? VisitPlan.defaultStart(after: now)
     let plan = try DiagnosisBuilder(
       database: try database.open(), vocabulary: try vocabulary.load()
     )
