@@ -166,7 +166,7 @@ struct CSVSheet: SheetSource {
     func endRow() throws {
       fields.append(field)
       field = ""
-      if fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+      if fields.contains(where: { !$0.trimmed().isEmpty }) {
         try row(SheetRow(number: record, cells: fields))
       }
       fields = []

@@ -145,6 +145,12 @@ public struct FeedWriter {
   }
 
   static func escape(_ text: String) -> String {
+    // Most text needs nothing: & < > " control characters, and U+FFFE/U+FFFF (0xEF …) only.
+    if !text.utf8.contains(where: {
+      $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0xEF
+    }) {
+      return text
+    }
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {

@@ -145,7 +145,7 @@ public struct ImportProfile: Sendable {
       throw Problem(
         file: file, message: "header-row: \(header) is not a row number (rows start at 1)")
     }
-    constants = constants.mapValues { $0.trimmingCharacters(in: .whitespaces) }
+    constants = constants.mapValues { $0.trimmed() }
     return ImportProfile(
       version: raw.profile, kind: raw.kind ?? "practice", feed: raw.feed, sheet: raw.sheet,
       headerRow: raw.headerRow, monthFirst: raw.dateFormat == "month-first",

@@ -69,7 +69,7 @@ struct ODSSheet: SheetSource {
       }
       // Trailing empty cells (an office program pads to the last column) are not cells.
       while cells.last?.isEmpty == true { cells.removeLast() }
-      let isEmpty = cells.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+      let isEmpty = cells.allSatisfy { $0.trimmed().isEmpty }
       if isEmpty && spansDown.isEmpty {
         number += repeated  // blank rows, perhaps a million of them: counted, not read
         return
@@ -84,7 +84,7 @@ struct ODSSheet: SheetSource {
           if filled[column].isEmpty { filled[column] = span.value }
         }
         spansDown = spansDown.filter { $0.value.until > number }
-        if filled.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if filled.contains(where: { !$0.trimmed().isEmpty }) {
           do { try row(SheetRow(number: number, cells: filled)) } catch {
             problem = error
             return

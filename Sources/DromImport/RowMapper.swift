@@ -112,7 +112,7 @@ struct RowMapper {
   }
 
   static func kind(_ text: String) -> EntryKind? {
-    EntryKind(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces))
+    EntryKind(rawValue: text.lowercased().trimmed())
   }
 
   func location(row: Int, field: String? = nil) -> SheetLocation {
@@ -140,7 +140,7 @@ struct RowMapper {
       if let column = columns[field] {
         let value =
           column.index < row.cells.count
-          ? row.cells[column.index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+          ? row.cells[column.index].trimmed() : ""
         if !value.isEmpty { return value }
       }
       return profile.constants[field].flatMap { $0.isEmpty ? nil : $0 }
@@ -172,8 +172,8 @@ struct RowMapper {
       problem: { problem(.error, "import.no-id", profile.id.column.map { _ in "id" }, $0) })
     entry.summary = cell("summary")
     if let content = cell("content") {
-      let paragraphs = content.components(separatedBy: "\n").map {
-        $0.trimmingCharacters(in: .whitespaces)
+      let paragraphs = content.split(separator: "\n").map {
+        $0.trimmed()
       }
       .filter { !$0.isEmpty }
       entry.content = RichText(
@@ -292,7 +292,7 @@ struct RowMapper {
     for (translation, fields) in translationColumns.sorted(by: { $0.key < $1.key }) {
       func translated(_ field: String) -> String? {
         guard let column = fields[field], column.index < row.cells.count else { return nil }
-        let value = row.cells[column.index].trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = row.cells[column.index].trimmed()
         return value.isEmpty ? nil : value
       }
       guard let title = translated("title") else { continue }
@@ -360,7 +360,7 @@ struct RowMapper {
     if let idColumn {
       let value =
         idColumn.index < row.cells.count
-        ? row.cells[idColumn.index].trimmingCharacters(in: .whitespaces) : ""
+        ? row.cells[idColumn.index].trimmed() : ""
       if value.isEmpty {
         problem(
           "the row has no id in column '\(idColumn.name)': give every row its own, which never changes"
@@ -465,12 +465,12 @@ struct RowMapper {
     let splitters =
       separators ?? (text.contains(";") ? [";"] : text.contains("\n") ? ["\n"] : [","])
     return text.split(whereSeparator: { splitters.contains($0) })
-      .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+      .map { $0.trimmed() }.filter { !$0.isEmpty }
   }
 
   /// A two-letter code, or a country's name in the sheet's language or English.
   static func countryCode(_ text: String, language: String) -> String? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmed()
     if trimmed.count == 2, trimmed.allSatisfy(\.isLetter) {
       let code = trimmed.uppercased()
       return code == "UK" ? "GB" : code == "EL" ? "GR" : code
@@ -516,7 +516,7 @@ final class ResolvedLabels {
 /// date formatter: a formatter costs a hundred times more, and a sheet has a date in every row.
 enum DateCell {
   static func parse(_ text: String, monthFirst: Bool) -> Date? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmed()
     let scalars = Array(trimmed.utf8)
     // 2026-03-01, 2026-03-01T09:30, 2026-03-01T09:30:00, with Z or ±hh:mm after it.
     if scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
@@ -573,72 +573,5 @@ enum DateCell {
       value = value * 10 + Int(digit - 48)
     }
     return value
-  }
-}
-
-/// Days and seconds of the proleptic Gregorian calendar in UTC, by arithmetic (Howard
-/// Hinnant's days-from-civil), for reading and writing dates without a formatter.
-enum CivilDate {
-  /// Seconds since 1970 at midnight UTC of a day; nil for a day that does not exist.
-  static func seconds(year: Int, month: Int, day: Int) -> Int? {
-    guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-      day <= daysIn(month: month, year: year)
-    else { return nil }
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yearOfEra = y - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return (era * 146_097 + dayOfEra - 719_468) * 86_400
-  }
-
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
-
-  /// The year, month, day, hour, minute and second of a moment, in UTC.
-  static func parts(_ date: Date) -> (
-    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-  ) {
-    let total = Int(date.timeIntervalSince1970.rounded(.down))
-    var days = total / 86_400
-    var rest = total % 86_400
-    if rest < 0 {
-      rest += 86_400
-      days -= 1
-    }
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let mp = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    return (year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
-  }
-
-  /// `2026-03-01`.
-  static func day(_ date: Date) -> String {
-    let p = parts(date)
-    return pad(p.year, 4) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2)
-  }
-
-  /// `2026-03-01T09:30:00Z`.
-  static func timestamp(_ date: Date) -> String {
-    let p = parts(date)
-    return pad(p.year, 4) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2) + "T" + pad(p.hour, 2) + ":"
-      + pad(p.minute, 2) + ":" + pad(p.second, 2) + "Z"
-  }
-
-  private static func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width
-      ? digits : String(repeating: "0", count: width - digits.count) + digits
   }
 }

@@ -90,3 +90,15 @@ protocol SheetSource {
   /// Reads one sheet's rows in order, handing each to `row` (empty rows are skipped).
   func read(sheet: String, row: (SheetRow) throws -> Void) throws
 }
+
+extension StringProtocol {
+  /// Without white space (line breaks included) at either end. Foundation's
+  /// `trimmingCharacters(in:)` goes through NSString and took a quarter of an import's time.
+  func trimmed() -> String {
+    let scalars = Substring(self).unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+    else { return "" }
+    return String(Substring(scalars[first...last]))
+  }
+}

@@ -67,7 +67,7 @@ struct VCardSheet: SheetSource {
       default:
         guard card != nil else { continue }
         func add(_ column: String, _ text: String) {
-          let text = text.trimmingCharacters(in: .whitespaces)
+          let text = text.trimmed()
           guard !text.isEmpty else { return }
           card![column, default: []].append(text)
         }

@@ -1,4 +1,5 @@
 import DromFeeds
+import DromModel
 import Foundation
 
 /// An Office Open XML workbook (.xlsx, ECMA-376), read as a stream: the sheet names from
@@ -163,7 +164,7 @@ struct XLSXSheet: SheetSource {
           if cells[column].isEmpty { cells[column] = value }
         }
       }
-      if cells.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+      if cells.contains(where: { !$0.trimmed().isEmpty }) {
         do { try row(SheetRow(number: number, cells: cells)) } catch { problem = error }
       }
     }

@@ -74,7 +74,6 @@ public enum Highlight {
 }
 
 extension Date {
-  var day: String {
-    ISO8601DateFormatter.string(from: self, timeZone: .gmt, formatOptions: [.withFullDate])
-  }
+  /// `2026-03-01` (UTC), by arithmetic: a formatter per date was a fifth of an export's time.
+  var day: String { CivilDate.day(self) }
 }

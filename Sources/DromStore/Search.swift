@@ -142,8 +142,9 @@ extension DromDatabase {
     }
     if let textMatch {
       let scored = try Row.fetchCursor(
-        db,
-        sql: "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?",
+        db.cachedStatement(
+          sql:
+            "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?"),
         arguments: [textMatch])
       while let row = try scored.next() {
         if let index = table.row(of: row[0]) { matches.admit(index, score: row[1]) }
@@ -190,14 +191,17 @@ extension DromDatabase {
   ) throws -> [SearchHit] {
     guard !page.isEmpty else { return [] }
     let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1.id, $0) })
+    // Cached: a page has at most 20 hits, so there are 20 shapes of this statement, and the
+    // static export asks for tens of thousands of pages (compiling it each time was a quarter
+    // of an export's time).
     let rows = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
-          COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
-        FROM entry JOIN source ON source.id = entry.sourceId
-        WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
-        """, arguments: StatementArguments(Array(order.keys))
+      db.cachedStatement(
+        sql: """
+          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+            COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
+          FROM entry JOIN source ON source.id = entry.sourceId
+          WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
+          """), arguments: StatementArguments(Array(order.keys))
     ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
