@@ -21,8 +21,10 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ in the working tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scenario_export  # noqa: E402
 import scenario_feed_parse  # noqa: E402
 import scenario_harvest  # noqa: E402
+import scenario_import  # noqa: E402
 import scenario_serve  # noqa: E402
 from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state, log,  # noqa: E402
                      machine, measure, write_json)
@@ -33,6 +35,8 @@ SCENARIOS: list[Scenario] = [
     scenario_feed_parse.SCENARIO,
     scenario_harvest.SCENARIO,
     scenario_serve.SCENARIO,
+    scenario_export.SCENARIO,
+    scenario_import.SCENARIO,
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 

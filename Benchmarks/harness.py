@@ -294,6 +294,17 @@ class Context:
         """The release binary, built once per invocation by `scripts/build-release`."""
         if self._drom:
             return self._drom
+        override = os.environ.get("DROM_BENCH_BIN")
+        if override:
+            # For testing the harness only (e.g. DROM_BENCH_BIN=.build/debug/drom while another
+            # build holds SwiftPM): nothing is built, and figures from a debug build mean nothing.
+            binary = Path(override) if os.path.isabs(override) else ROOT / override
+            if not os.access(binary, os.X_OK):
+                raise BenchmarkError(f"DROM_BENCH_BIN={override}: {binary} is not an executable")
+            log(f"DROM_BENCH_BIN: using {binary} as it is, not building "
+                "(for testing the harness only: figures from a debug build mean nothing)")
+            self._drom = binary
+            return binary
         binary = ROOT / ".build" / "release" / "drom"
         if self.build:
             log("building drom: scripts/build-release (minutes the first time)")

@@ -165,24 +165,24 @@ def _harvest_summary(m: Measurement, tool: str, feeds: int, entries: int) -> dic
     return s
 
 
-def _drom_index(ctx: Context, drom: Path, meta: dict, folder: Path, state: dict) -> Path:
+def _drom_index(ctx: Context, drom: Path, meta: dict, folder: Path, state: dict, name: str = NAME) -> Path:
     """Drom's index of the network, harvested again whenever the drom binary changed (its
-    schema, tokenizer or tagging may have)."""
+    schema, tokenizer or tagging may have). `name`: the scenario asking (logs, output files)."""
     db = folder / "drom.sqlite"
     binary = {"mtime": drom.stat().st_mtime, "size": drom.stat().st_size}
     if db.exists() and state.get("drom") == {"binary": binary, "entries": meta["entries"]}:
-        log(f"{NAME}: Drom's index reused ({db.stat().st_size / 1e6:.0f} MB)")
+        log(f"{name}: Drom's index reused ({db.stat().st_size / 1e6:.0f} MB)")
         return db
     registry = folder / "registry-files.opml"
     root = Path(meta["directory"])
     write_registry(meta, registry, lambda _, name: (root / "feeds" / name).as_uri())
     _remove_db(db)
     state.pop("drom", None)
-    log(f"{NAME}: drom harvest of {meta['feeds']} feeds from files into {db.name} (about a minute per 100 000 entries)")
+    log(f"{name}: drom harvest of {meta['feeds']} feeds from files into {db.name} (about a minute per 100 000 entries)")
     m = measure([str(drom), "harvest", "--registry", str(registry), "--db", str(db), "--concurrency", "16"],
-                stdout=ctx.output(f"{NAME}-drom-harvest.out"), stderr=ctx.output(f"{NAME}-drom-harvest.err"))
+                stdout=ctx.output(f"{name}-drom-harvest.out"), stderr=ctx.output(f"{name}-drom-harvest.err"))
     summary = _harvest_summary(m, "drom harvest", meta["feeds"], meta["entries"])
-    log(f"{NAME}: harvested in {m.wall_s:.0f} s")
+    log(f"{name}: harvested in {m.wall_s:.0f} s")
     state["drom"] = {"binary": binary, "entries": meta["entries"]}
     state["drom_harvest"] = {"seconds": round(m.wall_s, 1), "summary": summary}
     return db
