@@ -37,7 +37,7 @@ struct APIRoutes {
 
   func register(on router: Router<BasicRequestContext>) {
     router.get("/healthz") { request, _ in
-      let overview = try directory.database.overview()
+      let overview = try await offCooperativePool { try directory.database.overview() }
       struct Health: Encodable {
         var status: String
         var entries: Int
@@ -84,7 +84,8 @@ struct APIRoutes {
     }
     router.get("/api/entries/:slug") { request, context in
       let slug = try context.parameters.require("slug")
-      guard EntrySlug.isWellFormed(slug), let stored = try directory.database.entry(slug: slug)
+      guard EntrySlug.isWellFormed(slug),
+        let stored = try await offCooperativePool({ try directory.database.entry(slug: slug) })
       else {
         throw DirectoryError(
           status: .notFound, code: "not-found", message: "there is no entry \(slug)")
@@ -98,12 +99,11 @@ struct APIRoutes {
         request: request)
     }
     router.get("/api/sources") { request, _ in
-      let counts = try directory.database.entryCounts()
+      let (counts, sources) = try await offCooperativePool {
+        (try directory.database.entryCounts(), try directory.database.sources())
+      }
       return try Responses.json(
-        try directory.database.sources().map {
-          SourceHealth(state: $0, entries: counts[$0.id] ?? 0)
-        },
-        request: request)
+        sources.map { SourceHealth(state: $0, entries: counts[$0.id] ?? 0) }, request: request)
     }
     router.get("/api/vocabularies") { request, _ in
       var schemes: [String: [ConceptResponse]] = [:]

@@ -36,7 +36,9 @@ struct DiagnosisRoutes {
     if let cached = directory.pageCache.lookup(key, generation: generation) {
       body = cached
     } else {
-      let cities = try directory.database.facetCounts()[.city] ?? []
+      let cities = try await offCooperativePool {
+        try directory.database.facetCounts()[.city] ?? []
+      }
       guard let city = Listing.values(for: segment, among: cities).first,
         cities.contains(where: { $0.value == city })
       else {
@@ -44,9 +46,10 @@ struct DiagnosisRoutes {
           status: .notFound, code: "not-found",
           message: "no entries name the city '\(segment)', so it has no local diagnosis")
       }
-      let diagnosis = try DiagnosisBuilder(
-        database: directory.database, vocabulary: directory.vocabulary
-      ).build(city: city, language: language)
+      let diagnosis = try await offCooperativePool {
+        try DiagnosisBuilder(database: directory.database, vocabulary: directory.vocabulary)
+          .build(city: city, language: language)
+      }
       let text = DiagnosisText(strings: directory.site.strings(language), baseURL: baseURL(request))
       switch format {
       case "md": body = text.markdown(diagnosis)

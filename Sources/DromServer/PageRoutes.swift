@@ -26,7 +26,7 @@ struct PageRoutes {
     router.get("/:lang/") { request, context in
       let language = try language(context)
       return try await cachedPage(language + "/", request) {
-        let overview = try directory.database.overview()
+        let overview = try await offCooperativePool { try directory.database.overview() }
         var latest = SearchParameters()
         latest.sort = .newest
         var query = latest.query(readerLanguage: language)
@@ -79,7 +79,8 @@ struct PageRoutes {
     router.get("/:lang/entry/:slug") { request, context in
       let language = try language(context)
       let slug = try context.parameters.require("slug")
-      guard EntrySlug.isWellFormed(slug), let stored = try directory.database.entry(slug: slug)
+      guard EntrySlug.isWellFormed(slug),
+        let stored = try await offCooperativePool({ try directory.database.entry(slug: slug) })
       else {
         throw DirectoryError(
           status: .notFound, code: "not-found",
@@ -90,10 +91,14 @@ struct PageRoutes {
     }
     router.get("/:lang/sources") { request, context in
       let language = try language(context)
-      let sources = try directory.database.sources()
-      let latest = try directory.database.latestHarvests()
+      let (sources, latest, counts) = try await offCooperativePool {
+        (
+          try directory.database.sources(), try directory.database.latestHarvests(),
+          try directory.database.entryCounts()
+        )
+      }
       let page = directory.pages.sources(
-        sources, entries: try directory.database.entryCounts(), latest: latest, language: language)
+        sources, entries: counts, latest: latest, language: language)
       return try render(page, language, "/sources", request)
     }
     router.get("/:lang/about") { request, context in
@@ -148,7 +153,9 @@ struct PageRoutes {
     let key =
       "\(language)/\(facet.rawValue)/\(segment)/\(parameters.page)?\(parameters.queryString())"
     return try await cachedPage(key, request) {
-      let counts = try directory.database.facetCounts()[facet] ?? []
+      let counts = try await offCooperativePool {
+        try directory.database.facetCounts()[facet] ?? []
+      }
       let values = Listing.values(for: segment, among: counts)
       parameters.filters[facet] = values
       let results = try await directory.database.search(

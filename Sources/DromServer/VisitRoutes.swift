@@ -11,14 +11,14 @@ struct VisitRoutes {
 
   func register(on router: Router<BasicRequestContext>) {
     router.get("/:lang/visit") { request, context in
-      let (plan, shortlist) = try plan(request, context)
+      let (plan, shortlist) = try await plan(request, context)
       let content = VisitPlanText(site: directory.site).content(plan, shortlist: shortlist)
       return Responses.html(
         try directory.site.render(content, language: plan.language, path: "/visit"),
         request: request)
     }
     router.get("/:lang/visit.ics") { request, context in
-      let (plan, _) = try plan(request, context)
+      let (plan, _) = try await plan(request, context)
       var response = Responses.make(
         VisitPlanText(site: directory.site, baseURL: baseURL(request)).iCalendar(plan),
         type: "text/calendar; charset=utf-8", request: request, cache: "no-store")
@@ -26,7 +26,7 @@ struct VisitRoutes {
       return response
     }
     router.get("/:lang/visit.csv") { request, context in
-      let (plan, _) = try plan(request, context)
+      let (plan, _) = try await plan(request, context)
       var response = Responses.make(
         VisitPlanText(site: directory.site, baseURL: baseURL(request)).csv(plan),
         type: "text/csv; charset=utf-8", request: request, cache: "no-store")
@@ -35,7 +35,7 @@ struct VisitRoutes {
     }
   }
 
-  private func plan(_ request: Request, _ context: BasicRequestContext) throws -> (
+  private func plan(_ request: Request, _ context: BasicRequestContext) async throws -> (
     VisitPlan, [String]
   ) {
     let language = try context.parameters.require("lang")
@@ -57,8 +57,12 @@ struct VisitRoutes {
       }
       start = date
     }
-    let plan = try DiagnosisBuilder(database: directory.database, vocabulary: directory.vocabulary)
-      .visitPlan(entries: parameters.visit, language: language, start: start, now: now)
-    return (plan, parameters.visit)
+    let visit = parameters.visit
+    let first = start
+    let plan = try await offCooperativePool { [directory] in
+      try DiagnosisBuilder(database: directory.database, vocabulary: directory.vocabulary)
+        .visitPlan(entries: visit, language: language, start: first, now: now)
+    }
+    return (plan, visit)
   }
 }
