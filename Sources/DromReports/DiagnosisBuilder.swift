@@ -21,9 +21,14 @@ public struct DiagnosisBuilder: Sendable {
   let database: DromDatabase
   let vocabulary: Vocabulary
 
+  /// The domains in the vocabulary's order (recruitment first, as the file lists them).
+  let domainURIs: [String]
+
   public init(database: DromDatabase, vocabulary: Vocabulary) {
     self.database = database
     self.vocabulary = vocabulary
+    domainURIs = vocabulary.concepts.values.filter { $0.scheme == Self.schemes.domains }
+      .sorted { ($0.file, $0.line) < ($1.file, $1.line) }.map(\.uri)
   }
 
   public enum Problem: Error, CustomStringConvertible {
@@ -178,13 +183,13 @@ public struct DiagnosisBuilder: Sendable {
     let listedLaws = Self.listedPerLevel(laws)
     if listedLaws.count < laws.count { more["legalFrame"] = laws.count - listedLaws.count }
     let gaps = g.gaps.map { gap in
-      Diagnosis.Gap(
+      let addressing = addressingConcepts(gap.uri)
+      return Diagnosis.Gap(
         concept: concept(gap.uri, language: language),
         scheme: gap.uri.hasPrefix(Self.schemes.domains) ? "domain" : "theme",
         findings: gap.findings,
         elsewhere: gap.elsewhere.sorted {
-          rank($0, addressingConcepts(gap.uri), now: now)
-            > rank($1, addressingConcepts(gap.uri), now: now)
+          rank($0, addressing, now: now) > rank($1, addressing, now: now)
         }.prefix(Self.suggestionsPerGap).map { item($0, language: language, now: now) })
     }
     let shown =
@@ -268,11 +273,6 @@ public struct DiagnosisBuilder: Sendable {
   private func domainOrder(_ uri: String) -> (Int, String) {
     if uri.isEmpty { return (Int.max, "") }
     return (domainURIs.firstIndex(of: uri) ?? Int.max - 1, uri)
-  }
-
-  private var domainURIs: [String] {
-    vocabulary.concepts.values.filter { $0.scheme == Self.schemes.domains }
-      .sorted { ($0.file, $0.line) < ($1.file, $1.line) }.map(\.uri)
   }
 
   // MARK: - Gaps

@@ -279,17 +279,10 @@ public struct DiagnosisText {
     }
   }
 
-  static func day(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: date)
-  }
+  static func day(_ date: Date) -> String { CivilDate.day(date) }
 
+  /// `2026-11-23 09:30:00 UTC`.
   static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [
-      .withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime,
-    ]
-    return formatter.string(from: date) + " UTC"
+    CivilDate.timestamp(date).dropLast().replacingOccurrences(of: "T", with: " ") + " UTC"
   }
 }

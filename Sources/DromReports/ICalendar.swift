@@ -1,3 +1,4 @@
+import DromModel
 import Foundation
 
 /// Writes iCalendar (RFC 5545) text: property values escaped (§3.3.11), lines folded at 75
@@ -52,15 +53,10 @@ struct ICalendar {
   }
 
   static func date(_ date: Date) -> String {
-    let parts = DiagnosisBuilder.utc.dateComponents([.year, .month, .day], from: date)
-    return String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+    CivilDate.day(date).replacingOccurrences(of: "-", with: "")
   }
 
   static func timestamp(_ date: Date) -> String {
-    let parts = DiagnosisBuilder.utc.dateComponents(
-      [.year, .month, .day, .hour, .minute, .second], from: date)
-    return String(
-      format: "%04d%02d%02dT%02d%02d%02dZ", parts.year!, parts.month!, parts.day!, parts.hour!,
-      parts.minute!, parts.second!)
+    CivilDate.timestamp(date).filter { $0 != "-" && $0 != ":" }
   }
 }
