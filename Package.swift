@@ -101,7 +101,10 @@ let package = Package(
     ),
     .target(
       name: "DromReports",
-      dependencies: ["DromModel", "DromStore", "DromSite", "DromVocabulary", "DromText"],
+      dependencies: [
+        "DromModel", "DromStore", "DromSite", "DromVocabulary", "DromText",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: strictness
     ),
     .target(

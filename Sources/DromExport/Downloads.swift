@@ -10,6 +10,8 @@ import Foundation
 struct Downloads {
   private var rows: [Row] = []
 
+  init(rows: [Row] = []) { self.rows = rows }
+
   struct Row: Encodable {
     var id: String
     var page: String
@@ -26,9 +28,13 @@ struct Downloads {
   }
 
   mutating func add(_ stored: StoredEntry, page: String) {
+    rows.append(Self.row(stored, page: page))
+  }
+
+  static func row(_ stored: StoredEntry, page: String) -> Row {
     let entry = stored.entry
     let countries = entry.places.compactMap(\.country)
-    rows.append(
+    return
       Row(
         id: entry.id, page: page, kind: entry.kind.rawValue, title: entry.title,
         language: entry.language?.value, summary: entry.summary,
@@ -36,7 +42,7 @@ struct Downloads {
         places: entry.places.compactMap(\.name).isEmpty
           ? [stored.source.city].compactMap { $0 } : entry.places.compactMap(\.name),
         concepts: entry.concepts.sorted(), partner: stored.source.title,
-        updated: entry.updated ?? stored.lastChanged, link: entry.canonicalLink))
+        updated: entry.updated ?? stored.lastChanged, link: entry.canonicalLink)
   }
 
   func csv() -> String {

@@ -1,8 +1,12 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Where an export's files go: a folder on disk, or memory (tests). Paths are relative, with
 /// `/` between folders (`sv/entry/3f32…/index.html`).
-public protocol ExportSink: AnyObject {
+public protocol ExportSink: AnyObject, Sendable {
   /// The bytes of a file written earlier, or nil when there is none.
   func read(_ path: String) throws -> Data?
   func exists(_ path: String) -> Bool
@@ -27,9 +31,12 @@ public final class MemorySink: ExportSink, @unchecked Sendable {  // `stored` on
 /// Files in a folder. Each file is written to a temporary name and renamed into place, so a
 /// host serving the folder never sends half a page, and an export killed midway leaves every
 /// file whole (old or new).
-public final class DiskSink: ExportSink {
+public final class DiskSink: ExportSink, @unchecked Sendable {  // `folders` only under `lock`
   public let root: URL
   private let files = FileManager.default
+  private let lock = NSLock()
+  /// Folders known to exist: asking again for each of 180 000 files cost a walk up the path.
+  private var folders: Set<String> = []
 
   public init(root: URL) throws {
     self.root = root
@@ -42,12 +49,19 @@ public final class DiskSink: ExportSink {
     files.fileExists(atPath: url(path).path) ? try Data(contentsOf: url(path)) : nil
   }
 
-  public func exists(_ path: String) -> Bool { files.fileExists(atPath: url(path).path) }
+  public func exists(_ path: String) -> Bool {
+    // stat(2) directly: FileManager's answer cost more than the rest of deciding to keep a page.
+    var status = stat()
+    return stat(root.path + "/" + path, &status) == 0
+  }
 
   public func write(_ path: String, _ data: Data) throws {
     let target = url(path)
-    try files.createDirectory(
-      at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let folder = target.deletingLastPathComponent()
+    if !lock.withLock({ folders.contains(folder.path) }) {
+      try files.createDirectory(at: folder, withIntermediateDirectories: true)
+      lock.withLock { _ = folders.insert(folder.path) }
+    }
     do {
       try data.write(to: target, options: .atomic)
     } catch {
@@ -59,6 +73,7 @@ public final class DiskSink: ExportSink {
     let target = url(path)
     guard files.fileExists(atPath: target.path) else { return }
     try files.removeItem(at: target)
+    lock.withLock { folders.removeAll() }
     // Folders left empty (a deleted entry's) go too, up to the export's root.
     var folder = target.deletingLastPathComponent()
     while folder.path.count > root.path.count,

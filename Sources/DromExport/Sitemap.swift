@@ -7,6 +7,13 @@ enum Sitemap {
   /// alternate per language (about 1.6 KB with 14 languages).
   static let urlsPerFile = 20_000
 
+  /// The files `files` makes for this many addresses.
+  static func names(_ count: Int, languages: Int) -> [String] {
+    let perFile = max(1, urlsPerFile / max(1, languages))
+    guard count > perFile else { return ["sitemap.xml"] }
+    return ["sitemap.xml"] + (1...(count + perFile - 1) / perFile).map { "sitemap-\($0).xml" }
+  }
+
   /// One `sitemap.xml`, or, for a larger directory, an index of that name and the files it
   /// lists (`sitemap-1.xml`, …).
   static func files(_ addresses: [String], languages: [String], base: String) -> [(String, String)]

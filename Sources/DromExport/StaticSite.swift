@@ -13,7 +13,7 @@ import Foundation
 /// same index gives the same bytes: the clock is read only to ask whose consent still holds
 /// (a person whose consent has run out leaves the export), and everything is listed in a
 /// stable order.
-public struct StaticSite {
+public struct StaticSite: Sendable {
   let database: DromDatabase
   let site: Site
   let pages: Pages
@@ -42,99 +42,82 @@ public struct StaticSite {
   }
 
   /// Writes every file through `writer`; `progress` hears how many pages are done of how many.
-  public func export(to writer: ExportWriter, progress: (Int, Int) -> Void = { _, _ in }) throws {
-    let slugs = try database.entrySlugs()
+  /// Pages are made on every core. Before making one, the export fingerprints what it would
+  /// be made of (read from the index without decoding entries) and keeps the last export's
+  /// copy while that is the same.
+  public func export(to writer: ExportWriter, progress: @escaping (Int, Int) -> Void = { _, _ in })
+    throws
+  {
+    let inputs = try database.pageInputs()
     let listings = try listingPages()
-    let pagesPerLanguage = 1 + slugs.count + listings.count + 2 + Documents.published.count
-    let total = pagesPerLanguage * languages.count
-    var done = 0
-    var addresses: [String] = []  // within a language, for the sitemap
+    let groups = Self.groups(listings)
+    let pagesPerLanguage = 1 + inputs.entries.count + listings.count + 2 + Documents.published.count
+    let done = ProgressCounter(total: pagesPerLanguage * languages.count, report: progress)
+    // Within a language, for the sitemap: home, entries, listings, the rest.
+    var addresses = ["/"] + inputs.entries.map { "/entry/\($0.slug)" } + listings.map(\.address)
     func page(_ address: String, inputs: String? = nil, _ html: (String) throws -> String) throws {
       for language in languages {
         let path = Self.file(language, address)
         if let inputs, writer.reuse(path, inputs: inputs) { continue }
         try writer.put(path, try html(language), inputs: inputs)
       }
-      addresses.append(address)
-      done += languages.count
-      progress(done, total)
+      done.add(languages.count)
     }
 
     try writer.put(String(site.stylesheetPath.dropFirst()), site.stylesheet)
     try writer.put(String(site.searchScriptPath.dropFirst()), site.searchScript)
     let overview = try database.overview()
-    try page("/") { language in
-      var latest = SearchParameters()
-      latest.sort = .newest
-      var query = latest.query(readerLanguage: language)
-      query.limit = 8
-      let results = try database.search(query, highlight: (Highlight.open, Highlight.close))
-      var home = pages.home(overview: overview, latest: results, language: language)
+    let overviewJSON = try Self.sortedJSON(overview)
+    for language in languages {
+      // The home page shows the overview and the eight newest entries.
+      let ranked = try database.listing(filters: [:], readerLanguage: language, sort: .newest)
+      let latest = ranked.prefix(8)
+      let fingerprint = Self.digest(
+        [rendererFingerprint, baseURL ?? "", overviewJSON, String(ranked.count)]
+          + latest.map { "\($0) \(inputs.hit($0) ?? "")" })
+      let path = Self.file(language, "/")
+      if writer.reuse(path, inputs: fingerprint) { continue }
+      var home = pages.home(
+        overview: overview, latest: try database.listingPage(latest, total: ranked.count),
+        language: language)
       if baseURL != nil { home.feedURL = "/\(language)/feed.atom" }
-      return try site.render(home, language: language, path: "/", exported: true)
+      try writer.put(
+        path, try site.render(home, language: language, path: "/", exported: true),
+        inputs: fingerprint)
     }
-    var downloads = Downloads()
-    for slug in slugs {
-      guard let stored = try database.entry(slug: slug) else { continue }
-      downloads.add(stored, page: (baseURL ?? "") + "/en/entry/\(slug)")
-      try page("/entry/\(slug)", inputs: try fingerprint(stored)) { language in
-        try site.render(
-          pages.entry(stored, language: language), language: language, path: "/entry/\(slug)",
-          exported: true)
-      }
-    }
-    for listing in listings {
-      let address = listing.address
-      for language in languages {
-        var parameters = SearchParameters()
-        parameters.page = listing.page
-        var heading: String?
-        var facetListing: (facet: Facet, value: String)?
-        if let facet = listing.facet {
-          parameters.filters[facet] = listing.values
-          heading = pages.label(facet, listing.values[0], language: language)
-          facetListing = (facet, listing.values[0])
-        }
-        let results = try database.search(
-          parameters.query(readerLanguage: language), highlight: (Highlight.open, Highlight.close))
-        // A listing is made of its hits: while they and the renderer are the same, so is it.
-        let path = Self.file(language, address)
-        let inputs = try fingerprint(results, listing: listing)
-        if writer.reuse(path, inputs: inputs) { continue }
-        var content = pages.search(
-          parameters, results: results, language: language, heading: heading,
-          listing: facetListing)
-        if baseURL != nil, let facet = listing.facet, Self.feedFacets.contains(facet) {
-          content.feedURL = Listing.path(facet, listing.values[0], language: language) + "feed.atom"
-        }
-        try writer.put(
-          path, try site.render(content, language: language, path: address, exported: true),
-          inputs: inputs)
-      }
-      addresses.append(address)
-      done += languages.count
-      progress(done, total)
-    }
+    done.add(languages.count)
+    try entryPages(inputs, to: writer, done: done)
+    try downloads(inputs, to: writer)
+    try listingPages(groups, inputs: inputs, to: writer, done: done)
+    let cities = listings.filter { $0.facet == .city && $0.page == 1 }.map { $0.values[0] }
     let countries = DiagnosisBuilder.CountryCache()
-    for listing in listings where listing.facet == .city && listing.page == 1 {
+    try inParallel(cities.count) { index in
       try diagnosis(
-        city: listing.values[0], madeOn: overview.lastHarvest, countries: countries, to: writer)
+        city: cities[index], madeOn: overview.lastHarvest, countries: countries, to: writer)
     }
     let sources = try database.sources()
     let counts = try database.entryCounts()
     let latestRecords = try database.latestHarvests()
-    try page("/sources") { language in
+    let sourcesInputs = Self.digest(
+      [
+        rendererFingerprint, "\(sources)", "\(counts.sorted { $0.key < $1.key })",
+        try Self.sortedJSON(latestRecords),
+      ])
+    try page("/sources", inputs: sourcesInputs) { language in
       try site.render(
         pages.sources(sources, entries: counts, latest: latestRecords, language: language),
         language: language, path: "/sources", exported: true)
     }
-    try page("/about") { language in
+    // The about page and the documents are the renderer's own (docs/ is part of it).
+    try page("/about", inputs: rendererFingerprint) { language in
       try site.render(
         pages.about(language: language), language: language, path: "/about", exported: true)
     }
+    addresses += ["/sources", "/about"]
     for name in Documents.published {
       guard let document = documents.pages[name] else { continue }
-      try page("/\(name)") { language in
+      addresses.append("/\(name)")
+      try page("/\(name)", inputs: rendererFingerprint) { language in
         try site.render(
           pages.document(document, language: language), language: language, path: "/\(name)",
           exported: true)
@@ -149,14 +132,103 @@ public struct StaticSite {
     try writer.put(
       "robots.txt",
       "User-agent: *\nAllow: /\n" + (baseURL.map { "Sitemap: \($0)/sitemap.xml\n" } ?? ""))
-    try writer.put("directory.csv", downloads.csv())
-    try writer.put("directory.json", try downloads.json())
     try writer.put("registry.opml", Downloads.opml(sources))
     if let baseURL {
-      for (path, xml) in Sitemap.files(addresses, languages: languages, base: baseURL) {
-        try writer.put(path, xml)
+      let sitemapInputs = Self.digest([baseURL] + languages + addresses)
+      let names = Sitemap.names(addresses.count, languages: languages.count)
+      if !names.allSatisfy({ writer.reuse($0, inputs: sitemapInputs) }) {
+        for (path, xml) in Sitemap.files(addresses, languages: languages, base: baseURL) {
+          try writer.put(path, xml, inputs: sitemapInputs)
+        }
       }
-      try feeds(listings.filter { $0.page == 1 }, languages: languages, base: baseURL, to: writer)
+      try feeds(groups, inputs: inputs, base: baseURL, to: writer)
+    }
+  }
+
+  /// Every entry's page in every language; an entry is read from the index only when a page of
+  /// it must be made.
+  private func entryPages(_ inputs: PageInputs, to writer: ExportWriter, done: ProgressCounter)
+    throws
+  {
+    try inParallel(inputs.entries.count) { index in
+      let entry = inputs.entries[index]
+      let address = "/entry/\(entry.slug)"
+      let fingerprint = rendererFingerprint + entry.page
+      let stale = languages.filter { !writer.reuse(Self.file($0, address), inputs: fingerprint) }
+      if !stale.isEmpty, let stored = try database.entry(slug: entry.slug) {
+        for language in stale {
+          try writer.put(
+            Self.file(language, address),
+            try site.render(
+              pages.entry(stored, language: language), language: language, path: address,
+              exported: true), inputs: fingerprint)
+        }
+      }
+      done.add(languages.count)
+    }
+  }
+
+  /// `directory.csv` and `directory.json`: every entry, so made again whenever any entry's
+  /// page changed (or one came or went).
+  private func downloads(_ inputs: PageInputs, to writer: ExportWriter) throws {
+    var whole = SHA256()
+    whole.update(data: Data((rendererFingerprint + (baseURL ?? "")).utf8))
+    for entry in inputs.entries { whole.update(data: Data(entry.page.utf8)) }
+    let fingerprint = Hex.lowercase(whole.finalize())
+    let files = ["directory.csv", "directory.json"]
+    if files.allSatisfy({ writer.reuse($0, inputs: fingerprint) }) { return }
+    let rows = RowsInOrder<Downloads.Row>(count: inputs.entries.count)
+    try inParallel(inputs.entries.count) { index in
+      let slug = inputs.entries[index].slug
+      guard let stored = try database.entry(slug: slug) else { return }
+      rows.set(index, Downloads.row(stored, page: (baseURL ?? "") + "/en/entry/\(slug)"))
+    }
+    let downloads = Downloads(rows: rows.values)
+    try writer.put(files[0], downloads.csv(), inputs: fingerprint)
+    try writer.put(files[1], try downloads.json(), inputs: fingerprint)
+  }
+
+  /// Every page of every listing in every language. A listing is ranked once per language;
+  /// a page is made again only when the hits it shows, their order or the total changed.
+  private func listingPages(
+    _ groups: [ListingGroup], inputs: PageInputs, to writer: ExportWriter, done: ProgressCounter
+  ) throws {
+    let work = groups.flatMap { group in languages.map { (group, $0) } }
+    try inParallel(work.count) { index in
+      let (group, language) = work[index]
+      let ranked = try database.listing(filters: group.filters, readerLanguage: language)
+      let feed = baseURL != nil && group.facet.map(Self.feedFacets.contains) == true
+      for page in 1...group.pages {
+        let slice = ranked.dropFirst((page - 1) * SearchParameters.pageSize)
+          .prefix(SearchParameters.pageSize)
+        let listing = ListingPage(facet: group.facet, values: group.values, page: page)
+        let path = Self.file(language, listing.address)
+        let fingerprint = Self.digest(
+          [rendererFingerprint, feed ? "feed" : "", String(ranked.count)]
+            + slice.map { "\($0) \(inputs.hit($0) ?? "")" })
+        if writer.reuse(path, inputs: fingerprint) { continue }
+        var parameters = SearchParameters()
+        parameters.page = page
+        parameters.filters = group.filters
+        var heading: String?
+        var facetListing: (facet: Facet, value: String)?
+        if let facet = group.facet {
+          heading = pages.label(facet, group.values[0], language: language)
+          facetListing = (facet, group.values[0])
+        }
+        let results = try database.listingPage(slice, total: ranked.count)
+        var content = pages.search(
+          parameters, results: results, language: language, heading: heading,
+          listing: facetListing)
+        if feed, let facet = group.facet {
+          content.feedURL = Listing.path(facet, group.values[0], language: language) + "feed.atom"
+        }
+        try writer.put(
+          path,
+          try site.render(content, language: language, path: listing.address, exported: true),
+          inputs: fingerprint)
+      }
+      done.add(group.pages)
     }
   }
 
@@ -169,13 +241,13 @@ public struct StaticSite {
     city: String, madeOn: Date?, countries: DiagnosisBuilder.CountryCache, to writer: ExportWriter
   ) throws {
     let gathered = try diagnoses.gather(city: city, countries: countries)
+    let now = Date()
+    let made = madeOn ?? Date(timeIntervalSince1970: 0)
+    let common = try diagnoses.fingerprint(gathered, now: now)
     let text = DiagnosisPage(site: site)
     for language in languages {
-      let diagnosis = diagnoses.assemble(
-        gathered, language: language, now: Date(),
-        madeOn: madeOn ?? Date(timeIntervalSince1970: 0))
-      let inputs = try Self.digest(
-        DiagnosisInputs(renderer: rendererFingerprint, diagnosis: diagnosis))
+      let inputs = Self.digest(
+        [rendererFingerprint, common, language, String(made.timeIntervalSince1970)])
       // Folder names as written, not percent-encoded (`el/city/αθηνα/diagnosis.md`).
       let listing = Listing.path(.city, city)
       let folder = String(Self.file(language, listing).dropLast("index.html".count))
@@ -183,6 +255,7 @@ public struct StaticSite {
         [Self.file(language, listing + "diagnosis/")]
         + Listing.diagnosisDownloads.map { folder + "diagnosis.\($0)" }
       if files.allSatisfy({ writer.reuse($0, inputs: inputs) }) { continue }
+      let diagnosis = diagnoses.assemble(gathered, language: language, now: now, madeOn: made)
       let words = DiagnosisText(strings: site.strings(language), baseURL: baseURL)
       try writer.put(
         files[0],
@@ -195,83 +268,59 @@ public struct StaticSite {
     }
   }
 
-  private struct DiagnosisInputs: Encodable {
-    var renderer: String
-    var diagnosis: Diagnosis
-  }
-
   /// The listings that have an Atom feed of their newest entries, besides the whole directory's.
   static let feedFacets: [Facet] = [.country, .city, .theme]
 
   /// Atom feeds of the newest entries: the directory's (`/sv/feed.atom`) and each country's,
   /// city's and theme's (`/sv/city/goteborg/feed.atom`). Feeds need absolute addresses, so
-  /// they come with `--base-url`.
+  /// they come with `--base-url`. Like a listing's page, a feed is made again only when its
+  /// entries changed.
   private func feeds(
-    _ listings: [ListingPage], languages: [String], base: String, to writer: ExportWriter
+    _ groups: [ListingGroup], inputs: PageInputs, base: String, to writer: ExportWriter
   ) throws {
-    for language in languages {
+    let feeds = [nil] + groups.filter { $0.facet.map(Self.feedFacets.contains) == true }
+    let work = feeds.flatMap { group in languages.map { (group, $0) } }
+    try inParallel(work.count) { index in
+      let (group, language) = work[index]
       let name = site.strings(language)["siteName"] ?? "Drom"
-      func feed(_ facet: Facet?, _ values: [String], address: String, title: String) throws {
-        var parameters = SearchParameters()
-        parameters.sort = .newest
-        if let facet { parameters.filters[facet] = values }
-        let results = try database.search(
-          parameters.query(readerLanguage: language), highlight: ("", ""))
-        let page = "/\(language)" + address
-        try writer.put(
-          Self.file(language, address).replacingOccurrences(of: "index.html", with: "feed.atom"),
-          AtomOfResults.render(
-            results, language: language, title: title, selfURL: base + page + "feed.atom",
-            pageURL: base + page, base: base))
-      }
-      try feed(nil, [], address: "/", title: name)
-      for listing in listings {
-        guard let facet = listing.facet, Self.feedFacets.contains(facet) else { continue }
-        try feed(
-          facet, listing.values, address: listing.address,
-          title: "\(name): \(pages.label(facet, listing.values[0], language: language))")
-      }
+      let address = group.map { Listing.path($0.facet!, $0.values[0]) } ?? "/"
+      let title =
+        group.map { "\(name): \(pages.label($0.facet!, $0.values[0], language: language))" }
+        ?? name
+      let newest = try database.listing(
+        filters: group?.filters ?? [:], readerLanguage: language, sort: .newest
+      ).prefix(SearchParameters.pageSize)
+      let path = Self.file(language, address).replacingOccurrences(
+        of: "index.html", with: "feed.atom")
+      let fingerprint = Self.digest(
+        [rendererFingerprint, base, title] + newest.map { "\($0) \(inputs.hit($0) ?? "")" })
+      if writer.reuse(path, inputs: fingerprint) { return }
+      let page = "/\(language)" + address
+      try writer.put(
+        path,
+        AtomOfResults.render(
+          try database.listingPage(newest, total: newest.count), language: language,
+          title: title, selfURL: base + page + "feed.atom", pageURL: base + page, base: base),
+        inputs: fingerprint)
     }
   }
 
-  /// What an entry's page is made of besides the renderer: the entry, its partner, the other
-  /// partners publishing it, its translations.
-  private func fingerprint(_ stored: StoredEntry) throws -> String {
-    struct Inputs: Encodable {
-      var renderer: String
-      var entry: Entry
-      var partner: SourceDescription
-      var also: [String]
-      var translations: [StoredEntry.Translation]
-      var lastChanged: Date
-    }
-    return try Self.digest(
-      Inputs(
-        renderer: rendererFingerprint, entry: stored.entry, partner: stored.source,
-        also: stored.alsoPublishedBy, translations: stored.translations,
-        lastChanged: stored.lastChanged))
-  }
-
-  /// What a listing page is made of besides the renderer: its hits and their total (not the
-  /// facet counts, which the export's listings do not show), and whether it has a feed.
-  private func fingerprint(_ results: SearchResults, listing: ListingPage) throws -> String {
-    struct Inputs: Encodable {
-      var renderer: String
-      var feed: Bool
-      var total: Int
-      var hits: [SearchHit]
-    }
-    let feed = baseURL != nil && listing.facet.map(Self.feedFacets.contains) == true
-    return try Self.digest(
-      Inputs(renderer: rendererFingerprint, feed: feed, total: results.total, hits: results.hits))
-  }
-
-  /// A page's inputs as one hash: their JSON with sorted keys, through SHA-256.
-  private static func digest(_ inputs: some Encodable) throws -> String {
+  /// A value's JSON with sorted keys, for fingerprints.
+  static func sortedJSON(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     encoder.dateEncodingStrategy = .secondsSince1970
-    return Hex.lowercase(SHA256.hash(data: try encoder.encode(inputs)))
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  /// Strings as one hash, each ended by a zero byte (so no two lists give the same bytes).
+  static func digest(_ parts: [String]) -> String {
+    var hash = SHA256()
+    for part in parts {
+      hash.update(data: Data(part.utf8))
+      hash.update(data: [0])
+    }
+    return Hex.lowercase(hash.finalize())
   }
 
   /// One page of one listing: a facet and the values that share its slug, or no facet for
@@ -288,6 +337,31 @@ public struct StaticSite {
     }
   }
 
+  /// A listing whole: a facet and the values that share its slug (no facet: everything), and
+  /// how many pages it fills.
+  struct ListingGroup {
+    var facet: Facet?
+    var values: [String]
+    var pages: Int
+
+    var filters: [Facet: [String]] { facet.map { [$0: values] } ?? [:] }
+  }
+
+  /// The listings the pages belong to, in the pages' order.
+  static func groups(_ listings: [ListingPage]) -> [ListingGroup] {
+    var groups: [ListingGroup] = []
+    for listing in listings {
+      if listing.page > 1, let last = groups.last, last.facet == listing.facet,
+        last.values == listing.values
+      {
+        groups[groups.count - 1].pages = listing.page
+      } else {
+        groups.append(ListingGroup(facet: listing.facet, values: listing.values, pages: 1))
+      }
+    }
+    return groups
+  }
+
   /// Every listing page, from the index's facet counts: a slug's values together, as many
   /// pages as their entries fill.
   func listingPages() throws -> [ListingPage] {
@@ -296,7 +370,7 @@ public struct StaticSite {
       max(1, (total + SearchParameters.pageSize - 1) / SearchParameters.pageSize)
     }
     // Listings show an entry's translations and copies as one hit: count as they do.
-    let everything = try database.search(SearchParameters().query(readerLanguage: nil)).total
+    let everything = try database.listing(filters: [:], readerLanguage: nil).count
     var listings = (1...pageCount(everything)).map {
       ListingPage(facet: nil, values: [], page: $0)
     }
@@ -308,9 +382,9 @@ public struct StaticSite {
         .sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(Self.maxListingsPerFacet).map(\.0)
       for slug in listed.sorted() {
         let group = bySlug[slug]!.sorted { ($0.count, $1.value) > ($1.count, $0.value) }
-        var parameters = SearchParameters()
-        parameters.filters[facet] = group.map(\.value)
-        let total = try database.search(parameters.query(readerLanguage: nil)).total
+        let total = try database.listing(
+          filters: [facet: group.map(\.value)], readerLanguage: nil
+        ).count
         for page in 1...pageCount(total) {
           listings.append(ListingPage(facet: facet, values: group.map(\.value), page: page))
         }

@@ -101,6 +101,8 @@ public struct Diagnosis: Codable, Sendable {
     public var partner: String
     public var feed: String
     public var site: String?
+    /// The day (midnight UTC) the partner's feed was last read: a document for people dates
+    /// its sources by the day, and stays the same through the day's further harvests.
     public var lastHarvest: Date?
     /// What the partner's entries say about reuse: licences (URIs) and rights statements.
     public var licences: [String]

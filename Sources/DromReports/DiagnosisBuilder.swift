@@ -1,3 +1,4 @@
+import Crypto
 import DromModel
 import DromStore
 import DromText
@@ -93,7 +94,8 @@ public struct DiagnosisBuilder: Sendable {
   }
 
   /// What a city's diagnosis is made of, read from the index once and assembled in any
-  /// language (the static export makes every language's from one reading).
+  /// language (the static export makes every language's from one reading). Every list is newest
+  /// first.
   public struct Gathered: Sendable {
     let place: Diagnosis.Place
     let local: [ReportEntry]
@@ -131,14 +133,17 @@ public struct DiagnosisBuilder: Sendable {
     -> Gathered
   {
     let city = try resolveCity(query)
-    let local = try database.reportEntries(ReportFilter(facets: [.city: [city]]))
+    // Newest first, once: every list below keeps this order, and sorting whole entries again
+    // in each language was most of the time a diagnosis took to assemble.
+    let local = Self.newestFirst(try database.reportEntries(ReportFilter(facets: [.city: [city]])))
     let country = Self.mostCommon(local.flatMap { $0.values(.country) })
     let place = cityPlace(city, country: country, entries: local)
     let inCountry =
       try country.map { country in
         try countries.entries(country) {
-          try database.reportEntries(
-            ReportFilter(kinds: [.finding, .law], facets: [.country: [country, "EU"]]))
+          Self.newestFirst(
+            try database.reportEntries(
+              ReportFilter(kinds: [.finding, .law], facets: [.country: [country, "EU"]])))
         }.filter { !$0.values(.city).contains(city) }
       } ?? []
     let cityFindings = local.filter { $0.entry.kind == .finding }
@@ -157,6 +162,40 @@ public struct DiagnosisBuilder: Sendable {
       gaps: try findGaps(findings: cityFindings, practices: practices, city: city))
   }
 
+  /// What a city's diagnosis is made of, in every language, as one hash: the place, every
+  /// entry it draws on (its stored hash and its partner's harvest), the gaps, and whose consent
+  /// holds `now`. The static export makes a diagnosis again only when this changes.
+  public func fingerprint(_ g: Gathered, now: Date) throws -> String {
+    var hash = SHA256()
+    func add(_ text: String) {
+      hash.update(data: Data(text.utf8))
+      hash.update(data: [0])
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    hash.update(data: try encoder.encode(g.place))
+    func add(_ entries: [ReportEntry], _ group: String) {
+      add(group)
+      for stored in entries {
+        add(stored.slug)
+        add(stored.dataHash)
+        add(stored.source.description.key)
+        add(stored.source.description.title)
+        add(stored.source.lastSuccessAt.map { CivilDate.day($0) } ?? "")
+        add(stored.entry.contacts.map { Self.publishable($0, now: now) ? "1" : "0" }.joined())
+      }
+    }
+    add(g.local, "local")
+    add(g.nearbyLaws, "laws")
+    add(g.regionFindings, "region")
+    add(g.countryFindings, "country")
+    for gap in g.gaps {
+      add("\(gap.uri) \(gap.findings)")
+      add(gap.elsewhere, "elsewhere")
+    }
+    return Hex.lowercase(hash.finalize())
+  }
+
   /// The diagnosis in one language. `now` decides whose consent holds; `madeOn` is the date
   /// shown (`now` without it; the static export shows the last harvest's, so that the same
   /// index gives the same bytes).
@@ -170,10 +209,10 @@ public struct DiagnosisBuilder: Sendable {
     let laws = legalFrame(
       g.local.filter { $0.entry.kind == .law } + g.nearbyLaws, place: g.place,
       language: language, now: now)
-    let people = Self.newestFirst(g.local.filter { $0.entry.kind == .person })
+    let people = g.local.filter { $0.entry.kind == .person }
       .map { item($0, language: language, now: now) }
       .filter { !$0.contacts.isEmpty }
-    let organisations = Self.newestFirst(g.local.filter { $0.entry.kind == .organisation })
+    let organisations = g.local.filter { $0.entry.kind == .organisation }
     var more: [String: Int] = [:]
     for (section, count) in [
       ("organisations", organisations.count), ("people", people.count),
@@ -236,7 +275,7 @@ public struct DiagnosisBuilder: Sendable {
     _ findings: [ReportEntry], scope: Diagnosis.Scope, language: String, now: Date
   ) -> [Diagnosis.FindingGroup] {
     var groups: [String: [Diagnosis.Item]] = [:]
-    for finding in Self.newestFirst(findings) {
+    for finding in findings {  // newest first, as gathered
       let item = item(finding, language: language, now: now)
       groups[item.domains.first?.uri ?? "", default: []].append(item)
     }
@@ -252,7 +291,7 @@ public struct DiagnosisBuilder: Sendable {
     -> [Diagnosis.PracticeGroup]
   {
     var groups: [String: [Diagnosis.Item]] = [:]
-    for practice in Self.newestFirst(practices) {
+    for practice in practices {  // newest first, as gathered
       let item = item(practice, language: language, now: now)
       groups[item.themes.first?.uri ?? "", default: []].append(item)
     }
@@ -386,7 +425,7 @@ public struct DiagnosisBuilder: Sendable {
         ?? Diagnosis.Source(
           partner: description.title.isEmpty ? description.key : description.title,
           feed: description.feedURL, site: description.htmlURL,
-          lastHarvest: entry.source.lastSuccessAt, licences: [], rights: [])
+          lastHarvest: entry.source.lastSuccessAt.map(Self.day), licences: [], rights: [])
       if let licence = entry.entry.license, !source.licences.contains(licence) {
         source.licences.append(licence)
       }
@@ -399,6 +438,11 @@ public struct DiagnosisBuilder: Sendable {
   }
 
   // MARK: - Items
+
+  /// Midnight UTC of the date's day.
+  static func day(_ date: Date) -> Date {
+    Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+  }
 
   /// A person's card is published only while the consent it records holds; cards of
   /// organisations, groups and places need none.

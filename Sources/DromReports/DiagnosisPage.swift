@@ -83,7 +83,7 @@ public struct DiagnosisPage {
       "sources": d.sources.map { source in
         [
           "partner": source.partner, "feed": source.feed, "site": present(source.site),
-          "harvested": present(source.lastHarvest.map(DiagnosisText.timestamp)),
+          "harvested": present(source.lastHarvest.map(DiagnosisText.day)),
           "licences": source.licences, "rights": source.rights,
         ] as [String: Any]
       },

@@ -36,16 +36,19 @@ public struct DiagnosisText {
   /// links, tables, tags and entities anywhere; list, heading and quote markers where the text
   /// starts a line.
   static func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      switch character {
+    // By scalar, not by character: every character escaped is ASCII, and splitting a long
+    // summary into grapheme clusters was most of a diagnosis' Markdown time.
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&":
-        out.append("\\")
-        out.append(character)
-      case "\n", "\r": out.append(" ")
-      default: out.append(character)
+        scalars.append("\\")
+        scalars.append(scalar)
+      case "\n", "\r": scalars.append(" ")
+      default: scalars.append(scalar)
       }
     }
+    var out = String(scalars)
     if let first = out.first, "#-+=".contains(first) {
       out.insert("\\", at: out.startIndex)
     } else if let dot = out.firstIndex(where: { !$0.isNumber }), dot != out.startIndex,
@@ -61,11 +64,18 @@ public struct DiagnosisText {
     guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/") else {
       return nil
     }
-    return
-      url
-      .replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "(", with: "%28")
-      .replacingOccurrences(of: ")", with: "%29").replacingOccurrences(of: "<", with: "%3C")
-      .replacingOccurrences(of: ">", with: "%3E")
+    var out = ""
+    for scalar in url.unicodeScalars {
+      switch scalar {
+      case " ": out += "%20"
+      case "(": out += "%28"
+      case ")": out += "%29"
+      case "<": out += "%3C"
+      case ">": out += "%3E"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 
   public func markdown(_ d: Diagnosis) -> String {
@@ -254,7 +264,7 @@ public struct DiagnosisText {
   func sourceText(_ source: Diagnosis.Source, escape: Bool) -> String {
     var parts = [source.partner, source.feed]
     if let harvested = source.lastHarvest {
-      parts.append("\(t("diagnosisHarvested")) \(Self.timestamp(harvested))")
+      parts.append("\(t("diagnosisHarvested")) \(Self.day(harvested))")
     }
     parts += source.licences.map { "\(t("diagnosisLicence")): \($0)" }
     parts += source.rights
@@ -280,9 +290,4 @@ public struct DiagnosisText {
   }
 
   static func day(_ date: Date) -> String { CivilDate.day(date) }
-
-  /// `2026-11-23 09:30:00 UTC`.
-  static func timestamp(_ date: Date) -> String {
-    CivilDate.timestamp(date).dropLast().replacingOccurrences(of: "T", with: " ") + " UTC"
-  }
 }

@@ -39,13 +39,15 @@ extension DromDatabase {
   public func entry(slug: String) throws -> StoredEntry? {
     try pool.read { db in
       guard
+        // Cached statements: the static export reads every entry, and compiling these three
+        // each time cost more than running them.
         let row = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT entry.data, entry.slug, entry.firstSeen, entry.lastChanged, entry.clusterKey,
-              entry.sourceId, entry.translationKey, entry.id AS entryRowID, source.*
-            FROM entry JOIN source ON source.id = entry.sourceId WHERE entry.slug = ?
-            """, arguments: [slug])
+          db.cachedStatement(
+            sql: """
+              SELECT entry.data, entry.slug, entry.firstSeen, entry.lastChanged, entry.clusterKey,
+                entry.sourceId, entry.translationKey, entry.id AS entryRowID, source.*
+              FROM entry JOIN source ON source.id = entry.sourceId WHERE entry.slug = ?
+              """), arguments: [slug])
       else { return nil }
       let decoder = JSONDecoder()
       decoder.dateDecodingStrategy = .iso8601
@@ -54,18 +56,19 @@ extension DromDatabase {
       var others: [String] = []
       if let clusterKey: String = row["clusterKey"] {
         others = try String.fetchAll(
-          db,
-          sql: """
-            SELECT DISTINCT COALESCE(source.title, source.key) FROM entry JOIN source ON source.id = entry.sourceId
-            WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
-            """, arguments: [clusterKey, row["sourceId"]])
+          db.cachedStatement(
+            sql: """
+              SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
+              JOIN source ON source.id = entry.sourceId
+              WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
+              """), arguments: [clusterKey, row["sourceId"]])
       }
       let translations = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT slug, language, title FROM entry WHERE translationKey = ? AND id != ?
-          ORDER BY language
-          """, arguments: [row["translationKey"], row["entryRowID"]]
+        db.cachedStatement(
+          sql: """
+            SELECT slug, language, title FROM entry WHERE translationKey = ? AND id != ?
+            ORDER BY language
+            """), arguments: [row["translationKey"], row["entryRowID"]]
       ).map {
         StoredEntry.Translation(slug: $0["slug"], language: $0["language"], title: $0["title"])
       }

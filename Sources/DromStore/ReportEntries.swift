@@ -9,6 +9,8 @@ public struct ReportEntry: Sendable {
   public var entry: Entry
   public var source: SourceState
   public var facets: [Facet: [String]]
+  /// The stored entry's hash: it changes exactly when the entry does.
+  public var dataHash = ""
 
   public func values(_ facet: Facet) -> [String] { facets[facet] ?? [] }
 }
@@ -134,13 +136,15 @@ extension DromDatabase {
       let rows = try Row.fetchCursor(
         db,
         sql: """
-          SELECT entry.id AS entryRowID, entry.slug, entry.data, source.*
+          SELECT entry.id AS entryRowID, entry.slug, entry.data, entry.dataHash, source.*
           FROM entry JOIN source ON source.id = entry.sourceId WHERE \(condition)
           """, arguments: arguments)
       while let row = try rows.next() {
         let entry = try decoder.decode(Entry.self, from: Data((row["data"] as String).utf8))
         entries.append(
-          ReportEntry(slug: row["slug"], entry: entry, source: SourceState(row: row), facets: [:]))
+          ReportEntry(
+            slug: row["slug"], entry: entry, source: SourceState(row: row), facets: [:],
+            dataHash: row["dataHash"]))
         rowIDs.append(row["entryRowID"])
       }
       var position: [Int64: Int] = [:]

@@ -185,9 +185,9 @@ extension DromDatabase {
   }
 
   /// The page's entries with their partner, snippet and the other partners publishing them.
-  private func hits(
+  func hits(
     _ db: Database, page: [(id: Int64, score: Double)], textMatch: String?,
-    highlight: (open: String, close: String)
+    highlight: (open: String, close: String) = ("[", "]")
   ) throws -> [SearchHit] {
     guard !page.isEmpty else { return [] }
     let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1.id, $0) })
@@ -225,12 +225,12 @@ extension DromDatabase {
         updated: row["updated"], slug: row["slug"] ?? "")
       if let clusterKey: String = row["clusterKey"] {
         hit.alsoPublishedBy = try String.fetchAll(
-          db,
-          sql: """
-            SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
-            JOIN source ON source.id = entry.sourceId
-            WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
-            """, arguments: [clusterKey, row["sourceId"]])
+          db.cachedStatement(
+            sql: """
+              SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
+              JOIN source ON source.id = entry.sourceId
+              WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
+              """), arguments: [clusterKey, row["sourceId"]])
       }
       return hit
     }

@@ -57,8 +57,12 @@ struct ExportSite: AsyncParsableCommand {
     let writer = try ExportWriter(
       sink: try DiskSink(root: URL(fileURLWithPath: out)), mode: check ? .check : .write)
     let interactive = isatty(STDOUT_FILENO) == 1
+    // Pages are counted from several threads, by a language's worth at a time: show each
+    // time another 500 are done.
+    var shown = -1
     try exporter.export(to: writer) { done, total in
-      if interactive, done == total || done % 200 == 0 {
+      if interactive, done == total || done / 500 != shown {
+        shown = done / 500
         FileHandle.standardOutput.write(Data("\r\(done)/\(total) pages".utf8))
       }
     }
