@@ -605,7 +605,9 @@ def run(ctx: Context) -> ScenarioResult:
         port = _free_port()
         errors = ctx.output(f"{NAME}-drom.err")
         # From the repository root: drom finds Site/ and Vocabularies/ there.
-        process = Background([str(drom), "serve", "--db", str(drom_db), "--port", str(port), "--host", "127.0.0.1"],
+        # One load generator is one client: without --search-rate 0 it would be limited to 20 searches a second.
+        process = Background([str(drom), "serve", "--db", str(drom_db), "--port", str(port), "--host", "127.0.0.1",
+                              "--search-rate", "0"],
                              stdout=ctx.output(f"{NAME}-drom.out"), stderr=errors)
         servers.append(Server("drom serve", process, port, errors))
         _wait_until_answering(process, port, "/healthz", "drom serve", errors)

@@ -35,7 +35,7 @@ struct APIRoutes {
     var exactMatch: [String]
   }
 
-  func register(on router: Router<BasicRequestContext>) {
+  func register(on router: Router<DromRequestContext>) {
     router.get("/healthz") { request, _ in
       let overview = try await offCooperativePool { try directory.database.overview() }
       struct Health: Encodable {

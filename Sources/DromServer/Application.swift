@@ -12,11 +12,17 @@ public struct ServerConfiguration: Sendable {
   public var port = 8080
   /// Where the feed profile and the diagnostics reference are read from (Markdown).
   public var documents = "docs"
+  /// Searches a client may ask for per second (`.off`: any number).
+  public var searchRate = SearchRateLimit()
 
-  public init(host: String = "127.0.0.1", port: Int = 8080, documents: String = "docs") {
+  public init(
+    host: String = "127.0.0.1", port: Int = 8080, documents: String = "docs",
+    searchRate: SearchRateLimit = SearchRateLimit()
+  ) {
     self.host = host
     self.port = port
     self.documents = documents
+    self.searchRate = searchRate
   }
 }
 
@@ -43,12 +49,13 @@ public func buildApplication(
     database: database, site: site, pages: Pages(site: site, vocabulary: vocabulary),
     vocabulary: vocabulary, documents: Documents.load(directory: configuration.documents))
   let metrics = DirectoryMetrics()
-  let router = Router(context: BasicRequestContext.self)
+  let router = Router(context: DromRequestContext.self)
   router.add(middleware: AccessLogMiddleware(logger: logger))
   router.add(middleware: MetricsMiddleware(metrics: metrics))
   // Security headers wrap the error handler, so error pages carry them too.
   router.add(middleware: SecurityHeadersMiddleware())
   router.add(middleware: ErrorMiddleware(site: site, pages: directory.pages, logger: logger))
+  router.add(middleware: SearchRateLimitMiddleware(limit: configuration.searchRate))
   router.add(middleware: LanguageRedirectMiddleware(site: site))
   DiagnosisRoutes(directory: directory).register(on: router)
   VisitRoutes(directory: directory).register(on: router)

@@ -9,7 +9,7 @@ import Hummingbird
 struct DiagnosisRoutes {
   let directory: Directory
 
-  func register(on router: Router<BasicRequestContext>) {
+  func register(on router: Router<DromRequestContext>) {
     router.get("/:lang/city/:value/diagnosis") { request, context in
       try await respond(request, context, format: nil)
     }
@@ -20,7 +20,7 @@ struct DiagnosisRoutes {
     }
   }
 
-  private func respond(_ request: Request, _ context: BasicRequestContext, format: String?)
+  private func respond(_ request: Request, _ context: DromRequestContext, format: String?)
     async throws -> Response
   {
     let language = try context.parameters.require("lang")

@@ -54,6 +54,8 @@ struct DirectoryError: Error {
   var status: HTTPResponse.Status
   var code: String
   var message: String
+  /// Seconds a client should wait before asking again (429): sent as `Retry-After`.
+  var retryAfter: Int? = nil
 }
 
 /// The one error shape of the API: `{"error": {"status": 400, "code": "…", "message": "…"}}`.
@@ -106,6 +108,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
   }
 
   private func respond(_ error: DirectoryError, to request: Request) throws -> Response {
+    var response = try body(error, to: request)
+    if let seconds = error.retryAfter {
+      response.headers[HTTPField.Name("Retry-After")!] = String(seconds)
+    }
+    return response
+  }
+
+  private func body(_ error: DirectoryError, to request: Request) throws -> Response {
     if request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" {
       return try Responses.json(
         ErrorBody(
@@ -126,10 +136,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// HEAD is answered like GET without the body (RFC 9110 §9.3.2), for every page and document:
 /// the router only knows GET routes, so HEAD is turned into GET before it routes.
 struct HeadAsGet<Builder: HTTPResponderBuilder>: HTTPResponderBuilder
-where Builder.Responder.Context == BasicRequestContext {
+where Builder.Responder.Context == DromRequestContext {
   let router: Builder
 
-  func buildResponder() -> CallbackResponder<BasicRequestContext> {
+  func buildResponder() -> CallbackResponder<DromRequestContext> {
     let inner = router.buildResponder()
     return CallbackResponder { request, context in
       guard request.method == .head else {

@@ -23,13 +23,14 @@ enum OpenAPIDocument {
               {"name": "language", "in": "query", "schema": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 200}}, "style": "form", "explode": true},
               {"name": "category", "in": "query", "schema": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 200}}, "style": "form", "explode": true},
               {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
-              {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+              {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
               {"name": "raw", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "1", "0"]}, "description": "Read q as SQLite FTS5 syntax; a bad pattern is a 400."},
               {"name": "lang", "in": "query", "schema": {"type": "string"}, "description": "The reader's language (BCP 47): words are stemmed in it first."}
             ],
             "responses": {
               "200": {"description": "Results", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
-              "400": {"$ref": "#/components/responses/Error"}
+              "400": {"$ref": "#/components/responses/Error"},
+              "429": {"$ref": "#/components/responses/Error"}
             }
           }
         },
@@ -39,7 +40,8 @@ enum OpenAPIDocument {
             "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 500}}],
             "responses": {
               "200": {"description": "title, kind, language, source, updated, link, page", "content": {"text/csv": {"schema": {"type": "string"}}}},
-              "400": {"$ref": "#/components/responses/Error"}
+              "400": {"$ref": "#/components/responses/Error"},
+              "429": {"$ref": "#/components/responses/Error"}
             }
           }
         },

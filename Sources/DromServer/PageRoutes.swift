@@ -8,7 +8,7 @@ import Hummingbird
 struct PageRoutes {
   let directory: Directory
 
-  func register(on router: Router<BasicRequestContext>) {
+  func register(on router: Router<DromRequestContext>) {
     router.get("/") { request, _ in
       Responses.redirect(
         to: "/\(directory.site.negotiate(acceptLanguage: request.headers[.acceptLanguage]))/")
@@ -136,7 +136,7 @@ struct PageRoutes {
     }
   }
 
-  private func listing(_ facet: Facet, _ request: Request, _ context: BasicRequestContext)
+  private func listing(_ facet: Facet, _ request: Request, _ context: DromRequestContext)
     async throws -> Response
   {
     let language = try language(context)
@@ -176,7 +176,7 @@ struct PageRoutes {
     }
   }
 
-  private func language(_ context: BasicRequestContext) throws -> String {
+  private func language(_ context: DromRequestContext) throws -> String {
     let language = try context.parameters.require("lang")
     guard directory.site.supports(language) else {
       throw DirectoryError(

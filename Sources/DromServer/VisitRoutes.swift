@@ -9,7 +9,7 @@ import Hummingbird
 struct VisitRoutes {
   let directory: Directory
 
-  func register(on router: Router<BasicRequestContext>) {
+  func register(on router: Router<DromRequestContext>) {
     router.get("/:lang/visit") { request, context in
       let (plan, shortlist) = try await plan(request, context)
       let content = VisitPlanText(site: directory.site).content(plan, shortlist: shortlist)
@@ -35,7 +35,7 @@ struct VisitRoutes {
     }
   }
 
-  private func plan(_ request: Request, _ context: BasicRequestContext) async throws -> (
+  private func plan(_ request: Request, _ context: DromRequestContext) async throws -> (
     VisitPlan, [String]
   ) {
     let language = try context.parameters.require("lang")

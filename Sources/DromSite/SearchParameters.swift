@@ -45,8 +45,11 @@ public struct SearchParameters: Sendable, Equatable {
         }
         self.sort = sort
       case "page":
-        guard let page = Int(value), (1...10_000).contains(page) else {
-          throw .badValue(parameter: name, value: value, expected: "use a page number from 1")
+        guard let page = Int(value), (1...Self.maxPage).contains(page) else {
+          throw .badValue(
+            parameter: name, value: String(value.prefix(40)),
+            expected: "use a page number from 1 to \(Self.maxPage); narrow the search to go further"
+          )
         }
         self.page = page
       case "since":
@@ -80,11 +83,52 @@ public struct SearchParameters: Sendable, Equatable {
         }
       }
     }
-    guard text.count <= 500 else {
+    // What one search may cost is bounded here, before the index is asked: a public
+    // directory is searched by anyone, and a few crafted addresses must not slow it for all.
+    guard text.count <= Self.maxQueryCharacters else {
       throw .badValue(
         parameter: "q", value: String(text.prefix(40)) + "…",
-        expected: "keep the search under 500 characters")
+        expected: "keep the search under \(Self.maxQueryCharacters) characters")
     }
+    let words = text.split(whereSeparator: { $0.isWhitespace })
+    guard words.count <= Self.maxQueryWords else {
+      throw .badValue(
+        parameter: "q", value: String(text.prefix(40)) + "…",
+        expected: "use at most \(Self.maxQueryWords) words")
+    }
+    if raw, let short = words.first(where: Self.isShortPrefix) {
+      throw .badValue(
+        parameter: "q", value: String(short.prefix(40)),
+        expected: "a prefix search needs at least \(Self.minPrefixLetters) letters before the *")
+    }
+    let values = filters.values.reduce(0) { $0 + $1.count }
+    guard values <= Self.maxFilterValues else {
+      throw .badValue(
+        parameter: "filters", value: "\(values) values",
+        expected: "filter on at most \(Self.maxFilterValues) values at once")
+    }
+  }
+
+  public static let maxQueryCharacters = 500
+  public static let maxQueryWords = 24
+  public static let minPrefixLetters = 3
+  public static let maxFilterValues = 50
+  /// 20 000 results: enough to browse any listing's worth, and beyond it a search is better
+  /// narrowed than paged (every page deeper costs more to rank).
+  public static let maxPage = 1_000
+
+  /// `a*`, `"ab"*`, `title:x*`: a raw FTS5 prefix with fewer letters than `minPrefixLetters`,
+  /// which would read the postings of every word starting so.
+  static func isShortPrefix(_ word: Substring) -> Bool {
+    var rest = word
+    while let star = rest.firstIndex(of: "*") {
+      var head = rest[..<star]
+      if head.last == "\"" { head = head.dropLast() }  // a quoted phrase's last word: `"abc"*`
+      let before = head.reversed().prefix { $0.isLetter || $0.isNumber }
+      if before.count < minPrefixLetters { return true }
+      rest = rest[rest.index(after: star)...]
+    }
+    return false
   }
 
   public func query(readerLanguage: String?) -> SearchQuery {

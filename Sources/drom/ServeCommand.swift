@@ -17,6 +17,22 @@ struct Serve: AsyncParsableCommand {
   var host: String = "127.0.0.1"
   @Option(help: "The port to listen on.")
   var port: Int = 8080
+  @Option(
+    help: ArgumentHelp(
+      "Searches one client may ask for per second, in bursts of three seconds' worth; 0: no limit.",
+      valueName: "n"))
+  var searchRate: Double = 20
+  @Flag(
+    help:
+      "Behind a reverse proxy on this machine: count searches by the client address the proxy puts last in X-Forwarded-For."
+  )
+  var trustForwardedFor = false
+
+  func validate() throws {
+    guard searchRate >= 0, searchRate.isFinite else {
+      throw ValidationError("--search-rate must be 0 (no limit) or a number of searches a second")
+    }
+  }
 
   func run() async throws {
     guard FileManager.default.fileExists(atPath: database.db) else {
@@ -32,7 +48,12 @@ struct Serve: AsyncParsableCommand {
     let app = buildApplication(
       database: index, site: try await Site.load(directory: pages.site),
       vocabulary: try vocabulary.load(),
-      configuration: .init(host: host, port: port, documents: pages.documents),
+      configuration: .init(
+        host: host, port: port, documents: pages.documents,
+        searchRate: searchRate > 0
+          ? SearchRateLimit(
+            perSecond: searchRate, burst: searchRate * 3, trustForwardedFor: trustForwardedFor)
+          : .off),
       logger: logger
     ) { [host] boundPort in
       // Once the port is bound, and at once even into a pipe: scripts wait for this line.

@@ -38,21 +38,24 @@ private actor Fixture {
   }
 }
 
-private func app() async throws -> some ApplicationProtocol {
+func app(searchRate: SearchRateLimit = SearchRateLimit()) async throws
+  -> some ApplicationProtocol
+{
   let (database, site, vocabulary) = try await Fixture.shared.directory()
   var logger = Logger(label: "test")
   logger.logLevel = .critical
   return buildApplication(
     database: database, site: site, vocabulary: vocabulary,
-    configuration: .init(documents: repositoryRoot.appendingPathComponent("docs").path),
+    configuration: .init(
+      documents: repositoryRoot.appendingPathComponent("docs").path, searchRate: searchRate),
     logger: logger)
 }
 
-private func text(_ response: TestResponse) -> String {
+func text(_ response: TestResponse) -> String {
   String(buffer: response.body)
 }
 
-private func json(_ response: TestResponse) throws -> [String: Any] {
+func json(_ response: TestResponse) throws -> [String: Any] {
   try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
 }
 
