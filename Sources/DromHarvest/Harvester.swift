@@ -66,7 +66,7 @@ public final class Harvester: Sendable {
   ) async throws -> [SourceHarvest] {
     let states = try database.register(sources)
     // Before any source is harvested, so this run's records tell every cache the index changed.
-    try database.withdrawExpiredConsent(now: now())
+    let withdrawn = try database.withdrawExpiredConsent(now: now())
     let fetcher = Fetcher(policy: options.fetch)
     let limiter = HostLimiter(perHost: options.perHost)
     let unchanged = UnchangedRecords(database: database)
@@ -98,6 +98,16 @@ public final class Harvester: Sendable {
       throw error
     }
     try await fetcher.shutdown()
+    // What was removed or replaced leaves the file's bytes within this harvest (erasure).
+    if withdrawn.entries + withdrawn.cards > 0
+      || results.contains(where: { $0.record.counts.deleted + $0.record.counts.changed > 0 })
+    {
+      if try !database.purgeRemovedText() {
+        logger.warning(
+          "the index's write-ahead log could not be truncated while readers held it; removed text stays in it until it is reused"
+        )
+      }
+    }
     return results
   }
 

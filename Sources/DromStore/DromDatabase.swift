@@ -33,6 +33,9 @@ public final class DromDatabase: Sendable {
       // journal for it; in temporary files that was ~500 MB of writes in a 20,000-entry harvest.
       // Each journal lives only as long as its statement.
       try db.execute(sql: "PRAGMA temp_store = MEMORY")
+      // What is deleted is overwritten with zeros, not left in free pages: an erased person's
+      // name must leave the file, not only the tables (see `purgeRemovedText`).
+      try db.execute(sql: "PRAGMA secure_delete = ON")
       // DROM_PROFILE_SQL=1 prints each statement's duration to standard error.
       if ProcessInfo.processInfo.environment["DROM_PROFILE_SQL"] == "1" {
         db.trace(options: .profile) { event in

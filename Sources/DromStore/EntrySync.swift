@@ -35,6 +35,11 @@ extension DromDatabase {
     // held waiting for the single writer is a thread that cannot parse the next feed.
     return try await pool.write { [prepared] db in
       var counts = SyncCounts()
+      // Entries erased at a person's request are not taken again from this partner.
+      let erased = Set(
+        try String.fetchAll(
+          db.cachedStatement(sql: "SELECT entryHash FROM erasure WHERE sourceId = ?"),
+          arguments: [source.id]))
       var existing: [String: (rowID: Int64, hash: String)] = [:]
       for row in try Row.fetchAll(
         db, sql: "SELECT id, entryID, dataHash FROM entry WHERE sourceId = ?",
@@ -51,7 +56,10 @@ extension DromDatabase {
       var listed: Set<String> = []
       // An entry the feed both lists and marks deleted is deleted: not written first.
       let tombstoned = Set(pages.flatMap { $0.deletedEntries.map(\.ref) })
-      for entry in prepared where !tombstoned.contains(entry.id) {
+      for entry in prepared
+      where !tombstoned.contains(entry.id)
+        && (erased.isEmpty || !erased.contains(Self.erasureHash(entry.id)))
+      {
         listed.insert(entry.id)
         if let old = existing[entry.id] {
           if old.hash == entry.hash {

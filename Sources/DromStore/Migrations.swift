@@ -188,6 +188,20 @@ enum Migrations {
           DROP TRIGGER IF EXISTS entryText_afterUpdate;
           """)
     }
+    migrator.registerMigration("v9: entries erased at a person's request") { db in
+      // What the operator erased (`drom erase`) is not taken again from the same partner's
+      // feed, which may still carry it until the partner acts. Only a hash of the feed's
+      // identifier is kept: an identifier may hold the person's name.
+      try db.execute(
+        sql: """
+          CREATE TABLE erasure (
+            sourceId INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            entryHash TEXT NOT NULL,
+            erasedAt DATETIME NOT NULL,
+            PRIMARY KEY (sourceId, entryHash)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 
