@@ -11,18 +11,19 @@ enum ContactAdapter {
       urls: card.urls, languages: card.languages.compactMap(LanguageTag.init),
       address: card.address?.nilIfEmpty)
     guard contact.isPersonal else { return contact }
-    let who = card.formattedName.map { "'\($0)'" } ?? "a person"
+    // Never by name: a card refused here is of someone who did not consent, and diagnostics are
+    // published on the partners' page. Its line says which card it is.
     guard card.hasConsent, let consent = consent(card) else {
       context.diagnostics.error(
         "contact.no-consent", at: card.node,
-        "\(label): the contact card of \(who) is personal data without recorded consent, so it was not published: add <drom:consent recorded=\"2026-03-01\" expires=\"2027-03-01\"/> inside the <vcard>, or give a role mailbox (kind org) instead"
+        "\(label): the contact card of a person (kind individual) is personal data without recorded consent, so it was not published: add <drom:consent recorded=\"2026-03-01\" expires=\"2027-03-01\"/> inside the <vcard>, or give a role mailbox (kind org) instead"
       )
       return nil
     }
     guard consent.isValid(at: context.options.now) else {
       context.diagnostics.warning(
         "contact.consent-expired", at: card.node,
-        "\(label): the consent of \(who) is not valid now (recorded \(day(consent.recorded)), expires \(day(consent.expires))), so the card was not published: renew the consent and update drom:consent"
+        "\(label): the consent of a person (kind individual card) is not valid now (recorded \(day(consent.recorded)), expires \(day(consent.expires))), so the card was not published: renew the consent and update drom:consent"
       )
       return nil
     }

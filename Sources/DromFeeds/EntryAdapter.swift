@@ -87,7 +87,7 @@ enum EntryAdapter {
     }
     var entry = start(id: atom.id, title: title, node: node)
     entry.links = links
-    let label = entryLabel(number, entry.title)
+    let label = entryLabel(number, entry.title, describesPerson: describesPerson(node))
     entry.published = atom.published.flatMap { date($0, .rfc3339, label: label, context: context) }
     if let updated = atom.updated {
       entry.updated = date(updated, .rfc3339, label: label, context: context)
@@ -143,7 +143,7 @@ enum EntryAdapter {
       plainText("html", $0, base: nil, with: context.workspace.html)
     }
     var entry = start(id: item.guid?.value, title: title, node: node)
-    let label = entryLabel(number, entry.title)
+    let label = entryLabel(number, entry.title, describesPerson: describesPerson(node))
     if let link { entry.links.append(Link(href: link)) }
     for enclosure in item.enclosures {
       guard let url = enclosure.url,
@@ -192,7 +192,7 @@ enum EntryAdapter {
       plainText("html", $0, base: nil, with: context.workspace.html)
     }
     var entry = start(id: item.about ?? item.dublinCore.identifier, title: title, node: node)
-    let label = entryLabel(number, entry.title)
+    let label = entryLabel(number, entry.title, describesPerson: describesPerson(node))
     if let link { entry.links.append(Link(href: link)) }
     if let dateNode = item.dublinCore.date {
       entry.published = date(dateNode, .rfc3339, label: label, context: context)
@@ -262,8 +262,19 @@ enum EntryAdapter {
     }
   }
 
-  static func entryLabel(_ number: Int, _ title: String?) -> EntryLabel {
-    EntryLabel(number: number, title: title)
+  /// How diagnostics name an entry. A person's entry is titled with their name, and
+  /// diagnostics reach the public harvest report even when the entry is refused for want of
+  /// consent: they never quote a person's title.
+  static func entryLabel(_ number: Int, _ title: String?, describesPerson: Bool = false)
+    -> EntryLabel
+  {
+    EntryLabel(number: number, title: describesPerson ? nil : title)
+  }
+
+  /// Whether the entry says it is of kind person (`dcterms:type`), read before the profile is
+  /// applied so that no diagnostic quotes the person's name.
+  static func describesPerson(_ node: XMLNode) -> Bool {
+    DCTermsElements(node).types.contains { EntryKind(typeValue: $0) == .person }
   }
 
   /// A text construct or RSS text reduced to plain text.

@@ -32,7 +32,7 @@ extension EntryAdapter {
       entry.idIsDerived = true
       context.diagnostics.warning(
         "entry.no-id", at: node,
-        "\(entryLabel(number, entry.title)) has no id; Drom made one from its link and title, which changes if either changes: add <id> (Atom), <guid> (RSS) or \"id\" (JSON Feed) that never changes"
+        "\(entryLabel(number, entry.title, describesPerson: (node as? XMLNode).map(describesPerson) ?? false)) has no id; Drom made one from its link and title, which changes if either changes: add <id> (Atom), <guid> (RSS) or \"id\" (JSON Feed) that never changes"
       )
     }
     return true

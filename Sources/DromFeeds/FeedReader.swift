@@ -342,7 +342,7 @@ final class FeedSplitter: XMLSplitSink {
     guard seenIDs.insert(entry.id).inserted else {
       context.diagnostics.add(
         .error, "entry.duplicate-id", line: entry.line,
-        "\(EntryAdapter.entryLabel(number, entry.title)) has the id '\(entry.id)', already used by an earlier entry, so it was left out: give every entry its own id"
+        "\(EntryAdapter.entryLabel(number, entry.title, describesPerson: entry.kind == .person)) has the id '\(entry.id)', already used by an earlier entry, so it was left out: give every entry its own id"
       )
       return
     }

@@ -89,6 +89,12 @@ struct ExportSite: AsyncParsableCommand {
   private func buildSearchIndex() throws {
     let command = pagefind.split(separator: " ").map(String.init)
     guard !command.isEmpty else { return }
+    // Made anew: Pagefind leaves the fragments of an earlier index beside the new one, and an
+    // erased person's text must not stay in them.
+    let index = URL(fileURLWithPath: out).appendingPathComponent("pagefind")
+    if FileManager.default.fileExists(atPath: index.path) {
+      try FileManager.default.removeItem(at: index)
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = command + ["--site", out, "--quiet"]

@@ -135,6 +135,30 @@ func vcard(consent: String?) -> String {
 
 @Suite("Every diagnostic code")
 struct DiagnosticCodeTests {
+  @Test(
+    "never names a person: diagnostics are published on the partners' page, and a refused card is of someone who did not consent"
+  )
+  func noPersonalNames() {
+    let person = entry(
+      id: "urn:test:person", title: "Ana Petrović, Roma mediator", extra: vcard(consent: nil)
+    ).replacingOccurrences(of: "kinds/practice", with: "kinds/person")
+      .replacingOccurrences(of: "<updated>", with: "<published>not a date</published><updated>")
+    let practice = entry(id: "urn:test:practice", extra: vcard(consent: nil))
+    let expired = entry(
+      id: "urn:test:expired",
+      extra: vcard(consent: "recorded=\"2024-01-01\" expires=\"2025-01-01\""))
+    let result = read(atom(person + practice + expired), file: "partner.xml")
+    #expect(
+      Set(result.codes).isSuperset(of: [
+        "person.no-consent", "contact.no-consent", "contact.consent-expired", "entry.bad-date",
+      ]), "\(result.codes)")
+    for diagnostic in result.diagnostics {
+      #expect(!diagnostic.message.contains("Petrović"), "\(diagnostic.code): \(diagnostic.message)")
+    }
+    // A practice's title is still quoted: it names no one.
+    #expect(result.diagnostics.contains { $0.message.contains("Roma stewards") })
+  }
+
   @Test("arises from its own small document", arguments: diagnosticCases.map(\.code))
   func code(_ code: String) throws {
     let document = try #require(diagnosticCases.first { $0.code == code }?.document)
