@@ -76,6 +76,7 @@ let package = Package(
       name: "DromHarvest",
       dependencies: [
         "DromModel", "DromFeeds", "DromStore", "DromVocabulary",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -3,6 +3,7 @@ import DromModel
 import DromStore
 import DromVocabulary
 import Foundation
+import GRDB
 import Logging
 
 /// What happened to each source in one run, as the progress display and the summary show it.
@@ -59,6 +60,10 @@ public final class Harvester: Sendable {
     self.vocabularyLoader = Lazy(vocabulary)
     self.logger = logger
   }
+
+  /// What a partner's report says when its entries could not be written for want of space.
+  public static let diskFullMessage =
+    "the disk holding the index is full, so nothing of this partner was written (its entries are as they were): free space and harvest again"
 
   public func run(
     _ sources: [SourceDescription], now: @escaping @Sendable () -> Date = Date.init,
@@ -166,7 +171,14 @@ public final class Harvester: Sendable {
       record.httpStatus = error.httpStatus
       record.finishedAt = now()
       try? await fail(state, record: record)
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+      // The partner's transaction was rolled back: its entries are as they were.
+      record.outcome = .failed
+      record.message = Self.diskFullMessage
+      record.finishedAt = now()
+      try? await fail(state, record: record)
     } catch {
+      record.outcome = .failed
       record.message = "\(error)"
       record.finishedAt = now()
       try? await fail(state, record: record)

@@ -32,6 +32,7 @@ public struct DiagnosisPage {
           "grounds": present(item.grounds.map(\.label).joined(separator: ", ")),
           "targetGroups": present(item.targetGroups.map(\.label).joined(separator: ", ")),
           "evidence": item.evidence, "eli": present(eli[item.slug]),
+          "eliLink": present(eli[item.slug].flatMap(SafeLink.web)),
           "contacts": item.contacts.map { ["text": text.contactText($0, escape: false)] },
         ]
       }
@@ -82,9 +83,13 @@ public struct DiagnosisPage {
       },
       "sources": d.sources.map { source in
         [
-          "partner": source.partner, "feed": source.feed, "site": present(source.site),
+          "partner": source.partner, "feed": source.feed,
+          "site": present(source.site.flatMap(SafeLink.web)),
           "harvested": present(source.lastHarvest.map(DiagnosisText.day)),
-          "licences": source.licences, "rights": source.rights,
+          "licences": source.licences.map {
+            ["text": $0, "url": present(SafeLink.web($0))] as [String: Any]
+          },
+          "rights": source.rights,
         ] as [String: Any]
       },
     ]

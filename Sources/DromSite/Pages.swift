@@ -208,6 +208,9 @@ public struct Pages: Sendable {
     // What the static export's search (Pagefind) filters by, in the page's language.
     var searchFilters: [[String: String]] = []
     func filter(_ key: String, _ values: [String]) {
+      // Pagefind's interface inserts filter values into its page as HTML (pagefind-ui 1.5), so
+      // no value reaches it with a tag's brackets: escaping alone is undone by its indexing.
+      let values = values.map { $0.filter { $0 != "<" && $0 != ">" } }
       for value in Set(values).sorted() where !value.isEmpty {
         searchFilters.append(["name": strings["facet_" + key] ?? key, "value": value])
       }
@@ -254,7 +257,7 @@ public struct Pages: Sendable {
     fact("alsoPublishedBy", stored.alsoPublishedBy)
     fact("license", [entry.license].compactMap { $0 })
     let identifiers: [[String: Any]] = [
-      entry.legal?.eli.map { ["text": $0, "url": $0] },
+      entry.legal?.eli.map { ["text": $0, "url": present(SafeLink.web($0))] },
       entry.legal?.celex.map {
         [
           "text": "CELEX \($0)",
@@ -290,7 +293,17 @@ public struct Pages: Sendable {
             "role": present(contact.role),
             "org": present(contact.formattedName == nil ? nil : contact.organisation),
             "person": contact.isPersonal,
-            "emails": contact.emails, "phones": contact.phones, "urls": contact.urls,
+            "emails": contact.emails,
+            // Links only to what is a telephone number or a web address (`SafeLink`).
+            "phones": contact.phones.map { phone in
+              [
+                "text": phone.lowercased().hasPrefix("tel:") ? String(phone.dropFirst(4)) : phone,
+                "href": present(SafeLink.telephone(phone)),
+              ] as [String: Any]
+            },
+            "urls": contact.urls.map { url in
+              ["text": url, "href": present(SafeLink.web(url))] as [String: Any]
+            },
           ] as [String: Any]
         },
         "link": present(entry.canonicalLink),
@@ -319,7 +332,8 @@ public struct Pages: Sendable {
           let status = SourceHealth(state: state, entries: 0).status
           let record = latest[state.description.key]
           return [
-            "title": state.description.title, "url": present(state.description.htmlURL),
+            "title": state.description.title,
+            "url": present(state.description.htmlURL.flatMap(SafeLink.web)),
             "feed": state.description.feedURL,
             "place": [
               state.description.city, state.description.country.map { labels.label(.country, $0) },

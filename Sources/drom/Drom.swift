@@ -9,7 +9,7 @@ struct Drom: AsyncParsableCommand {
     version: DromVersion.current,
     subcommands: [
       Validate.self, Inspect.self, Harvest.self, Search.self, Report.self, Sources.self, Vocab.self,
-      Serve.self, Export.self, Import.self, InitPartner.self, Erase.self,
+      Serve.self, Export.self, Import.self, InitPartner.self, Erase.self, Check.self,
     ]
   )
 }

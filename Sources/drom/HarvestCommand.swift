@@ -94,6 +94,12 @@ struct Harvest: AsyncParsableCommand {
         "  \(failure.source.title): \(failure.record.outcome.rawValue): \(failure.record.message ?? "")"
       )
     }
+    if failed.contains(where: { $0.record.message == Harvester.diskFullMessage }) {
+      printError(
+        "error: the disk holding \(database.db) is full: the partners above marked so were not written (the index is as it was for them); free space and run drom harvest again"
+      )
+      throw ExitCode(1)
+    }
     if !results.isEmpty, failed.count == results.count { throw ExitCode(1) }
   }
 }
