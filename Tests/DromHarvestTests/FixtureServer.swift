@@ -41,13 +41,17 @@ final class FixtureServer: @unchecked Sendable {
   }
 
   var requests: [HTTPRequestHead] { lock.withLock { requestLog } }
+  /// Every TCP connection accepted, whether or not a request followed: the canary's count.
+  var connections: Int { lock.withLock { acceptedConnections } }
+  private var acceptedConnections = 0
   func requests(to path: String) -> [HTTPRequestHead] { requests.filter { $0.uri == path } }
 
   func start() throws {
     channel = try ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelInitializer { channel in
-        channel.pipeline.configureHTTPServerPipeline().flatMap {
+        self.lock.withLock { self.acceptedConnections += 1 }
+        return channel.pipeline.configureHTTPServerPipeline().flatMap {
           channel.pipeline.addHandler(Handler(server: self))
         }
       }
