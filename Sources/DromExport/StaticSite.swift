@@ -415,6 +415,7 @@ public struct StaticSite: Sendable {
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta http-equiv="Content-Security-Policy" content="\(Site.exportPolicy)">
       <meta http-equiv="refresh" content="0; url=/en/">
       <title>Drom</title>
       <link rel="stylesheet" href="\(site.stylesheetPath)">

@@ -137,6 +137,12 @@ public final class Site: Sendable {
       "nav_\(page.navigation)": true, "feedURL": present(page.feedURL), "live": !exported,
     ]
     layout["home"] = "/\(language)/"
+    if exported && !standalone {
+      // In the page itself, so the policy holds on hosts that send no headers (GitHub Pages, a
+      // bucket): what drom serve sends, less frame-ancestors, which a meta element cannot say.
+      layout["contentSecurityPolicy"] =
+        path.hasPrefix("/search/") ? Self.exportSearchPolicy : Self.exportPolicy
+    }
     if standalone {
       layout["standalone"] = true
       layout["inlineStylesheet"] = String(decoding: stylesheet, as: UTF8.self)
@@ -147,6 +153,17 @@ public final class Site: Sendable {
     }
     return html
   }
+}
+
+extension Site {
+  /// The static export's Content-Security-Policy, in every page: nothing runs, the stylesheet
+  /// and images come from the site.
+  public static let exportPolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'"
+  /// On its search pages, what Pagefind needs besides: its scripts and WebAssembly from the
+  /// site, its index fragments fetched from the site, its icon as a data: image.
+  public static let exportSearchPolicy =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 }
 
 /// What a page hands the renderer: its template, its title and the values the template shows.
