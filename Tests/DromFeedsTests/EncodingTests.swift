@@ -164,3 +164,21 @@ struct EncodingTests {
     #expect(result.codes == ["xml.encoding"])
   }
 }
+
+@Suite("Bytes an encoding cannot convert")
+struct ConversionFailureTests {
+  @Test(
+    "a byte Windows-1251 leaves undefined rejects the feed instead of silently ending it (a complete feed would have deleted the rest)"
+  )
+  func undefinedByteRejects() throws {
+    let url = repositoryRoot.appendingPathComponent(
+      "Tests/Fixtures/fuzz/feed/conversion-error-windows-1251.atom.xml")
+    let data = try Data(contentsOf: url)
+    // Whole, and in the harvester's pieces: both must say so.
+    let result = read(data, file: "partner.xml")
+    #expect(result.isRejected, "\(result.codes)")
+    let error = try #require(result.diagnostic("xml.encoding"))
+    #expect(error.message.contains("cannot read"))
+    #expect(error.location.line >= 5)
+  }
+}
