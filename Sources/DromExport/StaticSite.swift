@@ -1,4 +1,3 @@
-import Crypto
 import DromModel
 import DromReports
 import DromSite
@@ -72,7 +71,7 @@ public struct StaticSite: Sendable {
       // The home page shows the overview and the eight newest entries.
       let ranked = try database.listing(filters: [:], readerLanguage: language, sort: .newest)
       let latest = ranked.prefix(8)
-      let fingerprint = Self.digest(
+      let fingerprint = Fingerprint.of(
         [rendererFingerprint, baseURL ?? "", overviewJSON, String(ranked.count)]
           + latest.map { "\($0) \(inputs.hit($0) ?? "")" })
       let path = Self.file(language, "/")
@@ -98,7 +97,7 @@ public struct StaticSite: Sendable {
     let sources = try database.sources()
     let counts = try database.entryCounts()
     let latestRecords = try database.latestHarvests()
-    let sourcesInputs = Self.digest(
+    let sourcesInputs = Fingerprint.of(
       [
         rendererFingerprint, "\(sources)", "\(counts.sorted { $0.key < $1.key })",
         try Self.sortedJSON(latestRecords),
@@ -134,7 +133,7 @@ public struct StaticSite: Sendable {
       "User-agent: *\nAllow: /\n" + (baseURL.map { "Sitemap: \($0)/sitemap.xml\n" } ?? ""))
     try writer.put("registry.opml", Downloads.opml(sources))
     if let baseURL {
-      let sitemapInputs = Self.digest([baseURL] + languages + addresses)
+      let sitemapInputs = Fingerprint.of([baseURL] + languages + addresses)
       let names = Sitemap.names(addresses.count, languages: languages.count)
       if !names.allSatisfy({ writer.reuse($0, inputs: sitemapInputs) }) {
         for (path, xml) in Sitemap.files(addresses, languages: languages, base: baseURL) {
@@ -171,10 +170,8 @@ public struct StaticSite: Sendable {
   /// `directory.csv` and `directory.json`: every entry, so made again whenever any entry's
   /// page changed (or one came or went).
   private func downloads(_ inputs: PageInputs, to writer: ExportWriter) throws {
-    var whole = SHA256()
-    whole.update(data: Data((rendererFingerprint + (baseURL ?? "")).utf8))
-    for entry in inputs.entries { whole.update(data: Data(entry.page.utf8)) }
-    let fingerprint = Hex.lowercase(whole.finalize())
+    let fingerprint = Fingerprint.of(
+      [rendererFingerprint, baseURL ?? ""] + inputs.entries.map(\.page))
     let files = ["directory.csv", "directory.json"]
     if files.allSatisfy({ writer.reuse($0, inputs: fingerprint) }) { return }
     let rows = RowsInOrder<Downloads.Row>(count: inputs.entries.count)
@@ -203,7 +200,7 @@ public struct StaticSite: Sendable {
           .prefix(SearchParameters.pageSize)
         let listing = ListingPage(facet: group.facet, values: group.values, page: page)
         let path = Self.file(language, listing.address)
-        let fingerprint = Self.digest(
+        let fingerprint = Fingerprint.of(
           [rendererFingerprint, feed ? "feed" : "", String(ranked.count)]
             + slice.map { "\($0) \(inputs.hit($0) ?? "")" })
         if writer.reuse(path, inputs: fingerprint) { continue }
@@ -246,7 +243,7 @@ public struct StaticSite: Sendable {
     let common = try diagnoses.fingerprint(gathered, now: now)
     let text = DiagnosisPage(site: site)
     for language in languages {
-      let inputs = Self.digest(
+      let inputs = Fingerprint.of(
         [rendererFingerprint, common, language, String(made.timeIntervalSince1970)])
       // Folder names as written, not percent-encoded (`el/city/αθηνα/diagnosis.md`).
       let listing = Listing.path(.city, city)
@@ -292,7 +289,7 @@ public struct StaticSite: Sendable {
       ).prefix(SearchParameters.pageSize)
       let path = Self.file(language, address).replacingOccurrences(
         of: "index.html", with: "feed.atom")
-      let fingerprint = Self.digest(
+      let fingerprint = Fingerprint.of(
         [rendererFingerprint, base, title] + newest.map { "\($0) \(inputs.hit($0) ?? "")" })
       if writer.reuse(path, inputs: fingerprint) { return }
       let page = "/\(language)" + address
@@ -311,16 +308,6 @@ public struct StaticSite: Sendable {
     encoder.outputFormatting = .sortedKeys
     encoder.dateEncodingStrategy = .secondsSince1970
     return String(decoding: try encoder.encode(value), as: UTF8.self)
-  }
-
-  /// Strings as one hash, each ended by a zero byte (so no two lists give the same bytes).
-  static func digest(_ parts: [String]) -> String {
-    var hash = SHA256()
-    for part in parts {
-      hash.update(data: Data(part.utf8))
-      hash.update(data: [0])
-    }
-    return Hex.lowercase(hash.finalize())
   }
 
   /// One page of one listing: a facet and the values that share its slug, or no facet for

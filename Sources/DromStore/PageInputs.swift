@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -47,7 +46,7 @@ extension DromDatabase {
           key: state.description.key, name: row["title"] ?? state.description.key,
           description: String(decoding: try encoder.encode(state.description), as: UTF8.self))
       }
-      struct Row_ {
+      struct EntryRow {
         var id: Int64
         var slug: String
         var dataHash: String
@@ -58,7 +57,7 @@ extension DromDatabase {
         var translationKey: String?
         var clusterKey: String?
       }
-      var rows: [Row_] = []
+      var rows: [EntryRow] = []
       let cursor = try Row.fetchCursor(
         db,
         sql: """
@@ -68,7 +67,7 @@ extension DromDatabase {
           """)
       while let row = try cursor.next() {
         rows.append(
-          Row_(
+          EntryRow(
             id: row[0], slug: row[1], dataHash: row[2], lastChanged: row[3], source: row[4],
             language: row[5], title: row[6], translationKey: row[7], clusterKey: row[8]))
       }
@@ -77,14 +76,6 @@ extension DromDatabase {
       for (index, row) in rows.enumerated() {
         if let key = row.translationKey { translations[key, default: []].append(index) }
         if let key = row.clusterKey { copies[key, default: []].append(index) }
-      }
-      func digest(_ parts: [String]) -> String {
-        var hash = SHA256()
-        for part in parts {
-          hash.update(data: Data(part.utf8))
-          hash.update(data: [0])
-        }
-        return Hex.lowercase(hash.finalize())
       }
       let entries = rows.map { row -> PageInputs.Entry in
         let partner = partners[row.source]
@@ -100,9 +91,9 @@ extension DromDatabase {
         let content = [row.dataHash, row.slug, String(row.lastChanged)]
         return PageInputs.Entry(
           id: row.id, slug: row.slug,
-          page: digest(
+          page: Fingerprint.of(
             content + [partner?.description ?? "", others.joined(separator: "\n")] + versions),
-          hit: digest(
+          hit: Fingerprint.of(
             content + [partner?.key ?? "", partner?.name ?? "", others.joined(separator: "\n")]))
       }
       return PageInputs(entries: entries)
