@@ -114,13 +114,15 @@ struct HarvestTests {
   @Test("A broken feed, an HTTP 500, an oversized feed and a slow one lose nothing already indexed")
   func failuresLoseNothing() async throws {
     let bench = try HarvestBench()
-    bench.options.fetch.maxBytes = 4_000
-    bench.options.fetch.responseTimeout = 1
     let source = bench.source("/feed")
     bench.server.serve(
       "/feed",
       body: feed([("urn:1", "Roma stewards"), ("urn:2", "Digitale coaching")], complete: true))
-    try await bench.harvest([source])
+    // The baseline harvest runs with the default bounds: on a busy machine 1 s could end it too.
+    let first = try await bench.harvest([source])
+    try #require(first[0].record.outcome == .updated, "\(first[0].record.message ?? "")")
+    bench.options.fetch.maxBytes = 4_000
+    bench.options.fetch.responseTimeout = 1
     let failures: [(FixtureServer.Response, HarvestOutcome)] = [
       (.init(body: Data("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>".utf8)), .rejected),
       (.init(status: .internalServerError, body: Data("oops".utf8)), .failed),
