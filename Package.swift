@@ -48,6 +48,11 @@ let package = Package(
     .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
     // Debian's mimalloc, the drom executable's memory allocator (docs/performance.md).
     .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
+    // zlib, for unpacking workbook parts within bounds (DromImport/ZIPPartReader.swift).
+    .systemLibrary(name: "CZlibInflate", providers: [.apt(["zlib1g-dev"])]),
+    // libFuzzer's driver, declared only: drom-fuzz calls it when built with
+    // `-sanitize=fuzzer` (scripts/fuzz), which links it.
+    .systemLibrary(name: "CLibFuzzer"),
     .target(name: "DromModel", swiftSettings: strictness),
     .target(name: "DromText", dependencies: ["CStemmer"], swiftSettings: strictness),
     .target(
@@ -94,7 +99,7 @@ let package = Package(
     .target(
       name: "DromImport",
       dependencies: [
-        "DromModel", "DromFeeds", "DromVocabulary", "DromText",
+        "DromModel", "DromFeeds", "DromVocabulary", "DromText", "CZlibInflate",
         .product(name: "Yams", package: "Yams"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -139,9 +144,26 @@ let package = Package(
       ],
       swiftSettings: strictness
     ),
+    // The fuzzing harnesses (scripts/fuzz): one function per input a partner or a user controls,
+    // each checking invariants, shared by drom-fuzz and the regression tests.
+    .target(
+      name: "DromFuzzing",
+      dependencies: [
+        "DromModel", "DromFeeds", "DromStore", "DromSite", "DromImport", "DromVocabulary",
+        "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      swiftSettings: strictness
+    ),
+    // libFuzzer's target when built with -DDROM_FUZZING -sanitize=fuzzer (scripts/fuzz); else
+    // replays inputs through the same harnesses.
+    .executableTarget(
+      name: "drom-fuzz",
+      dependencies: ["DromFuzzing", "CLibFuzzer"],
+      swiftSettings: strictness
+    ),
     .testTarget(
       name: "DromFeedsTests",
-      dependencies: ["DromFeeds", "DromModel"],
+      dependencies: ["DromFeeds", "DromModel", "DromFuzzing"],
       swiftSettings: strictness
     ),
     .testTarget(

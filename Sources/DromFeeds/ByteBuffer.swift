@@ -21,6 +21,7 @@ struct ByteBuffer: ~Copyable {
   }
 
   var isEmpty: Bool { count == 0 }
+  var last: UInt8? { count == 0 ? nil : start[count - 1] }
 
   var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
 

@@ -39,12 +39,7 @@ public enum HTMLSanitizer {
       let text = TextScanning.collapseWhitespace(bytes: bytes)
       return Result(html: keepingHTML ? HTMLEscaping.escape(text) : "", text: text, removed: [])
     }
-    guard let start = bytes.baseAddress,
-      memchr(start, Int32(UInt8(ascii: "<")), bytes.count) != nil
-        || memchr(start, Int32(UInt8(ascii: "&")), bytes.count) != nil
-    else {
-      return plainText()
-    }
+    guard needsParser(bytes) else { return plainText() }
     guard let writer = parser.parse(bytes, base: base, keepingHTML: keepingHTML) else {
       return plainText()
     }
@@ -52,6 +47,25 @@ public enum HTMLSanitizer {
       html: String(decoding: TextScanning.trimmed(writer.html.bytes), as: UTF8.self),
       text: String(decoding: writer.text.bytes, as: UTF8.self),
       removed: writer.removed)
+  }
+
+  /// Markup (`<`, `&`), or characters HTML has no place for (C0 controls other than white
+  /// space, U+FFFE, U+FFFF), which the parser drops: text without any takes the fast path.
+  /// Both paths must give the same text for the same characters.
+  private static func needsParser(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for (index, byte) in bytes.enumerated() {
+      switch byte {
+      case UInt8(ascii: "<"), UInt8(ascii: "&"): return true
+      case 0x09, 0x0A, 0x0D: continue
+      case ..<0x20: return true
+      case 0xEF:
+        if index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] >= 0xBE {
+          return true
+        }
+      default: continue
+      }
+    }
+    return false
   }
 
   static func collapseWhitespace(_ text: String) -> String {
@@ -166,6 +180,9 @@ public enum HTMLSanitizer {
     private(set) var text = ByteBuffer(capacity: 2048)
     /// A space is owed before the next text (white space, or a block's edge, was seen).
     private var spacePending = false
+    /// A space is owed to the HTML before what comes next: an unwrapped block's edge, which
+    /// writes no tag that would separate the words on either side.
+    private var htmlSpacePending = false
     private(set) var removed: [String] = []
 
     /// One open element that was kept or unwrapped.
@@ -173,6 +190,7 @@ public enum HTMLSanitizer {
       /// The end tag to write, or nil for unwrapped and void elements.
       let endTag: String?
       let isBlock: Bool
+      var isUnwrapped = false
     }
 
     private var open: [Open] = []
@@ -186,6 +204,7 @@ public enum HTMLSanitizer {
       html.removeAll(keepingCapacityUpTo: keepingBytes)
       text.removeAll(keepingCapacityUpTo: keepingBytes)
       spacePending = false
+      htmlSpacePending = false
       removed.removeAll()
       open.removeAll(keepingCapacity: true)
       removedDepth = 0
@@ -229,6 +248,7 @@ public enum HTMLSanitizer {
       guard removedDepth == 0, let bytes, count > 0 else { return }
       let buffer = UnsafeBufferPointer(start: bytes, count: count)
       if keepingHTML {
+        payHTMLSpace()
         html.appendEscapingHTML(buffer, collapsingInto: &text, spacePending: &spacePending)
       } else {
         text.appendCollapsingWhitespace(buffer, spacePending: &spacePending)
@@ -238,6 +258,13 @@ public enum HTMLSanitizer {
     /// Words on either side of a block's edge must not run together in the text.
     private func separateBlock() {
       if !text.isEmpty { spacePending = true }
+    }
+
+    /// Writes the space an unwrapped block's edge owes, unless white space is already there.
+    private func payHTMLSpace() {
+      guard htmlSpacePending else { return }
+      htmlSpacePending = false
+      if let last = html.last, ![0x20, 0x0A, 0x09, 0x0D].contains(last) { html.append(0x20) }
     }
 
     private func append(_ string: String) {
@@ -265,9 +292,12 @@ public enum HTMLSanitizer {
         removedDepth = 1
         return
       case .unwrap:
-        if rule.isBlock { separateBlock() }
+        if rule.isBlock {
+          separateBlock()
+          htmlSpacePending = true
+        }
         checkAttributes(attributes, allowed: [])
-        open.append(Open(endTag: nil, isBlock: rule.isBlock))
+        open.append(Open(endTag: nil, isBlock: rule.isBlock, isUnwrapped: true))
         return
       case .keep(let keptName, let kept):
         (outputName, allowedAttributes) = (keptName, kept)
@@ -286,6 +316,7 @@ public enum HTMLSanitizer {
       }
       open.append(Open(endTag: rule.isVoid ? nil : outputName, isBlock: rule.isBlock))
       guard keepingHTML else { return }
+      payHTMLSpace()
       html.append(UInt8(ascii: "<"))
       append(outputName)
       for (attributeName, value) in kept {
@@ -310,7 +341,10 @@ public enum HTMLSanitizer {
         append(endTag)
         html.append(UInt8(ascii: ">"))
       }
-      if element.isBlock { separateBlock() }
+      if element.isBlock {
+        separateBlock()
+        if element.isUnwrapped { htmlSpacePending = true }
+      }
     }
 
     /// The attributes to keep; notes event handlers and styles that were removed. libxml2

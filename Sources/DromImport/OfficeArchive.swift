@@ -2,15 +2,17 @@ import Foundation
 import ZIPFoundation
 
 /// The ZIP package of an XLSX or ODS file, read with limits: a part may not unpack to more
-/// than `maxPartBytes` (a zip bomb stops there), and what is not a ZIP at all is told apart
-/// (an encrypted workbook is an OLE file, not a ZIP).
+/// than `maxPartBytes` (a zip bomb stops there), nor read past its own bytes (a truncated one
+/// fails), and what is not a ZIP at all is told apart (an encrypted workbook is an OLE file).
 struct OfficeArchive {
   let file: String
+  let path: String
   let archive: Archive
   static let maxPartBytes = 512 << 20
 
   init(path: String) throws {
     file = (path as NSString).lastPathComponent
+    self.path = path
     let head =
       (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 8))
       ?? Data()
@@ -46,14 +48,9 @@ struct OfficeArchive {
         "the workbook has no \(part): it is damaged, or not a spreadsheet; open it in your office program and save it again"
       )
     }
-    var total = 0
     do {
-      _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
-        total += chunk.count
-        if total > Self.maxPartBytes { throw ArchiveLimit.exceeded }
-        consume(chunk)
-      }
-    } catch ArchiveLimit.exceeded {
+      try ZIPPartReader(path: path, entry: entry, limit: Self.maxPartBytes).read(consume)
+    } catch ZIPPartReader.Failure.tooLarge {
       throw ImportProblem(
         .error, "import.too-large", at: SheetLocation(file: file),
         "\(part) unpacks to more than \(Self.maxPartBytes >> 20) MB: a sheet that large is not a partner's list; split it, or check the file"
@@ -79,6 +76,4 @@ struct OfficeArchive {
     try stream(part) { data.append($0) }
     return data
   }
-
-  private enum ArchiveLimit: Error { case exceeded }
 }

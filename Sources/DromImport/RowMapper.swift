@@ -366,7 +366,15 @@ struct RowMapper {
           "the row has no id in column '\(idColumn.name)': give every row its own, which never changes"
         )
       }
-      if value.contains(":") && !value.contains(" ") { return value }  // a URI already
+      // A URI already, which has no spaces or control characters (a backspace would make two
+      // ids for the importer that the feed writes as one).
+      if value.contains(":"),
+        !value.unicodeScalars.contains(where: {
+          $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+        })
+      {
+        return value
+      }
       return authority + "\(kind.rawValue)/" + Self.idSegment(value)
     }
     let parts =

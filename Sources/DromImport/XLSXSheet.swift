@@ -145,7 +145,7 @@ struct XLSXSheet: SheetSource {
       for cell in element.elements where cell.name == "c" {
         let column = cell.attribute("r").flatMap(Self.columnIndex) ?? next
         next = column + 1
-        if column >= 16_384 { continue }  // past Excel's last column: not a real cell
+        if column >= Self.columnLimit { continue }  // past Excel's last column: not a real cell
         let value = try self.value(of: cell, sheet: name, row: number, column: column)
         if cells.count <= column { cells += Array(repeating: "", count: column + 1 - cells.count) }
         cells[column] = value
@@ -157,7 +157,7 @@ struct XLSXSheet: SheetSource {
             ? cells[range.columns.lowerBound] : ""
         }
         let value = spanValues[index] ?? ""
-        for column in range.columns where column < 16_384 {
+        for column in range.columns {
           if cells.count <= column {
             cells += Array(repeating: "", count: column + 1 - cells.count)
           }
@@ -226,14 +226,18 @@ struct XLSXSheet: SheetSource {
     return String(CivilDate.timestamp(date).dropLast())  // a local time, as the sheet shows it
   }
 
-  /// `C7` → 2.
+  /// Excel's last column, XFD: no sheet has more.
+  static let columnLimit = 16_384
+
+  /// `C7` → 2; nil without letters; `columnLimit` for any column past XFD, which no real cell
+  /// has (a hostile reference of many letters would otherwise overflow `Int`).
   static func columnIndex(_ reference: String) -> Int? {
     var index = 0
     var letters = 0
     for scalar in reference.unicodeScalars {
       guard (65...90).contains(scalar.value) || (97...122).contains(scalar.value) else { break }
-      index = index * 26 + Int(scalar.value & 0x1F)
       letters += 1
+      index = min(index * 26 + Int(scalar.value & 0x1F), columnLimit + 1)
     }
     return letters == 0 ? nil : index - 1
   }
@@ -245,7 +249,8 @@ struct XLSXSheet: SheetSource {
       let right = columnIndex(corners[1]),
       let top = Int(corners[0].drop { $0.isLetter }),
       let bottom = Int(corners[1].drop { $0.isLetter }),
-      top <= bottom, left <= right
+      top <= bottom, left <= right,
+      right < columnLimit  // a range past XFD is not Excel's: skipped, not billions of columns
     else { return nil }
     return (top...bottom, left...right)
   }

@@ -55,6 +55,7 @@ struct OfficeFileTests {
       ("okant-tema.csv", "import.unknown-concept", 4, "Teman"),
       ("fel-datum.csv", "import.bad-date", 3, "Senast ändrad"),
       ("trasig.xlsx", "import.broken-file", nil, nil),
+      ("avkortad-del.xlsx", "import.broken-file", nil, nil),
       ("krypterad.xlsx", "import.encrypted", nil, nil),
       ("formel-utan-varde.xlsx", "import.formula", 3, nil),
       ("utf16-utan-bom.csv", "import.encoding", nil, nil),
