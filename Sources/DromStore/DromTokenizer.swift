@@ -39,24 +39,36 @@ final class DromTokenizer: FTS5CustomTokenizer {
       language = String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<close]), as: UTF8.self)
       offset = close + 1
     }
-    let stemmer =
-      tokenization.contains(.query) || !Self.stemming ? nil : language.flatMap(Stemmer.forLanguage)
     var status = Self.ok
-    let cacheKey = stemmer == nil ? "" : language ?? ""
-    // Taken out and put back, so that adding to it does not copy the dictionary.
-    var cache = terms.removeValue(forKey: cacheKey) ?? TermCache()
-    Analyzer.forEachWord(in: UnsafeBufferPointer(rebasing: bytes[offset...])) { word, start, end in
+    Self.forEachTerm(
+      in: UnsafeBufferPointer(rebasing: bytes[offset...]),
+      language: tokenization.contains(.query) ? nil : language, caches: &terms
+    ) { term, start, end in
       guard status == Self.ok else { return }
-      status = cache.withTerm(word, stemmer: stemmer) { term in
-        term.withMemoryRebound(to: CChar.self) { pointer in
-          tokenCallback(
-            context, 0, pointer.baseAddress, CInt(pointer.count), CInt(start + offset),
-            CInt(end + offset))
-        }
+      status = term.withMemoryRebound(to: CChar.self) { pointer in
+        tokenCallback(
+          context, 0, pointer.baseAddress, CInt(pointer.count), CInt(start + offset),
+          CInt(end + offset))
       }
     }
-    terms[cacheKey] = cache
     return status
+  }
+
+  /// The terms of one column's text written in `language` (nil: a query's, folded only), in
+  /// order, with their byte ranges: what FTS5 indexes, and what `TermIndex` indexes in memory,
+  /// which must agree with it term for term.
+  static func forEachTerm(
+    in text: UnsafeBufferPointer<UInt8>, language: String?, caches: inout [String: TermCache],
+    _ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> Void
+  ) {
+    let stemmer = Self.stemming ? language.flatMap(Stemmer.forLanguage) : nil
+    let cacheKey = stemmer == nil ? "" : language ?? ""
+    // Taken out and put back, so that adding to it does not copy the dictionary.
+    var cache = caches.removeValue(forKey: cacheKey) ?? TermCache()
+    Analyzer.forEachWord(in: text) { word, start, end in
+      cache.withTerm(word, stemmer: stemmer) { term in body(term, start, end) }
+    }
+    caches[cacheKey] = cache
   }
 
   /// Removes the language marks from text FTS5 hands back (snippets).

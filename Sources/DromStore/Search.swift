@@ -81,6 +81,17 @@ public enum SearchError: Error, CustomStringConvertible {
   }
 }
 
+/// What finds and ranks a search's text matches: the in-memory term index (`TermIndex`), or
+/// FTS5's `bm25()`, which gives the same scores and answers what the term index cannot (raw
+/// syntax). `DROM_RANKING=fts5` makes FTS5 rank every search (to compare them).
+enum RankingEngine: Sendable {
+  case memory
+  case fts5
+
+  static let configured: RankingEngine =
+    ProcessInfo.processInfo.environment["DROM_RANKING"] == "fts5" ? .fts5 : .memory
+}
+
 extension DromDatabase {
   /// Ranked results with snippets and the counts of every facet over all matches.
   ///
@@ -123,34 +134,57 @@ extension DromDatabase {
     return SearchError.badPattern(error.message ?? "\(error)")
   }
 
+  /// The same with the ranking engine chosen: the tests compare the two.
+  func search(
+    _ query: SearchQuery, vocabulary: Vocabulary, engine: RankingEngine
+  ) throws -> SearchResults {
+    try pool.read { db in
+      try search(query, vocabulary: vocabulary, highlight: ("[", "]"), db: db, engine: engine)
+    }
+  }
+
   private func search(
     _ query: SearchQuery, vocabulary: Vocabulary, highlight: (open: String, close: String),
-    db: Database
+    db: Database, engine: RankingEngine = .configured
   ) throws -> SearchResults {
+    var profile = SearchProfile(query.text)
     let table = try searchTables.table(for: db)
+    profile.lap("table")
     guard var matches = Matches(query, table: table) else {
       return SearchResults(total: 0, hits: [], facets: [:])
     }
     let languages = ([query.readerLanguage].compactMap { $0 } + table.indexedLanguages)
       .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     var textMatch: String?
+    var forms: QueryForms?
     if query.rawSyntax {
       let text = query.text.trimmingCharacters(in: .whitespaces)
       textMatch = text.isEmpty ? nil : text
     } else {
-      textMatch = Self.ftsTerms(query.text, languages: languages)
+      forms = QueryForms(query.text, languages: languages)
+      textMatch = forms?.ftsMatch
     }
     if let textMatch {
-      let scored = try Row.fetchCursor(
-        db.cachedStatement(
-          sql:
-            "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?"),
-        arguments: [textMatch])
-      while let row = try scored.next() {
-        if let index = table.row(of: row[0]) { matches.admit(index, score: row[1]) }
+      if let forms, engine == .memory, let scored = table.textMatches(forms) {
+        profile.lap("rank in memory")
+        for (row, score) in scored { matches.admit(row, score: score) }
+      } else {
+        profile.note(table.termIndex.unusable.map { "FTS5 ranks: \($0)" } ?? "FTS5 ranks")
+        let scored = try Row.fetchCursor(
+          db.cachedStatement(
+            sql:
+              "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?"
+          ),
+          arguments: [textMatch])
+        while let row = try scored.next() {
+          if let index = table.row(of: row[0]) { matches.admit(index, score: row[1]) }
+        }
       }
+      profile.lap("admit \(matches.rows.count)")
       if !query.rawSyntax {
-        try admitConcepts(query, vocabulary: vocabulary, languages: languages, into: &matches, db)
+        try admitConcepts(
+          query, vocabulary: vocabulary, languages: languages, engine: engine, into: &matches, db)
+        profile.lap("concepts")
       }
     } else {
       matches.admitAll()
@@ -158,16 +192,23 @@ extension DromDatabase {
     let ranked = matches.collapsed(
       readerLanguage: query.readerLanguage, sort: query.sort, offset: query.offset,
       limit: query.limit)
-    let hits = try self.hits(db, page: ranked.page, textMatch: textMatch, highlight: highlight)
-    return SearchResults(total: ranked.total, hits: hits, facets: matches.facetCounts())
+    profile.lap("collapse")
+    let hits = try self.hits(
+      db, page: ranked.page, textMatch: textMatch, forms: engine == .memory ? forms : nil,
+      highlight: highlight)
+    profile.lap("hits")
+    let facets = matches.facetCounts()
+    profile.lap("facets")
+    profile.end()
+    return SearchResults(total: ranked.total, hits: hits, facets: facets)
   }
 
   /// Entries tagged with the concepts the query's words name in any language ("gitanos":
   /// Roma), whatever language they are written in; words that name no concept must still match
   /// their text.
   private func admitConcepts(
-    _ query: SearchQuery, vocabulary: Vocabulary, languages: [String], into matches: inout Matches,
-    _ db: Database
+    _ query: SearchQuery, vocabulary: Vocabulary, languages: [String], engine: RankingEngine,
+    into matches: inout Matches, _ db: Database
   ) throws {
     var words: [String] = []
     Analyzer.forEachWord(in: query.text) { word, _, _ in words.append(word) }
@@ -176,7 +217,12 @@ extension DromDatabase {
     let concepts = groups.map { $0.compactMap { matches.table.valueID(.concept, $0) } }
     guard concepts.allSatisfy({ !$0.isEmpty }) else { return }
     var restMatches: Set<Int64>?
-    if let restText = Self.ftsTerms(rest.joined(separator: " "), languages: languages) {
+    let restForms = QueryForms(rest.joined(separator: " "), languages: languages)
+    if engine == .memory, !restForms.groups.isEmpty,
+      let found = matches.table.textMatches(restForms, scoring: false)
+    {
+      restMatches = Set(found.map { matches.table.items[Int($0.row)].id })
+    } else if let restText = restForms.ftsMatch {
       restMatches = Set(
         try Int64.fetchAll(
           db, sql: "SELECT rowid FROM entryText WHERE entryText MATCH ?", arguments: [restText]))
@@ -187,7 +233,7 @@ extension DromDatabase {
   /// The page's entries with their partner, snippet and the other partners publishing them.
   func hits(
     _ db: Database, page: [(id: Int64, score: Double)], textMatch: String?,
-    highlight: (open: String, close: String) = ("[", "]")
+    forms: QueryForms? = nil, highlight: (open: String, close: String) = ("[", "]")
   ) throws -> [SearchHit] {
     guard !page.isEmpty else { return [] }
     let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1.id, $0) })
@@ -205,7 +251,20 @@ extension DromDatabase {
     ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
-    if let textMatch, !ids.isEmpty {
+    if let forms, let phrases = forms.phrases() {
+      // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
+      var caches: [String: TermCache] = [:]
+      for row in rows {
+        let columns: [String?] = [row["title"], row["summary"], row["contentText"]]
+        if let snippet = Snippet.make(
+          columns: columns, language: row["language"] ?? "", phrases: phrases,
+          groups: forms.groups.count, open: highlight.open, close: highlight.close,
+          caches: &caches)
+        {
+          snippets[row["id"]] = snippet
+        }
+      }
+    } else if let textMatch, !ids.isEmpty {
       for row in try Row.fetchAll(
         db,
         sql: """
@@ -236,26 +295,8 @@ extension DromDatabase {
     }
   }
 
-  /// User text as an FTS5 query: every word must match, in any of its forms (folded, or
-  /// stemmed in one of the languages); each form is quoted, so operators and punctuation in
-  /// user text are plain words.
+  /// User text as an FTS5 query: every word must match, in any of its forms (`QueryForms`).
   static func ftsTerms(_ text: String, languages: [String]) -> String? {
-    var groups: [String] = []
-    Analyzer.forEachWord(in: text) { word, _, _ in
-      // Long forms also match as prefixes: compounds (diskriminerings|grunder) and endings
-      // a stemmer leaves on.
-      let terms = Analyzer.queryTerms(word, languages: languages)
-      let prefixes = terms.filter { $0.count >= 5 }
-      // A form that starts with another prefix form finds nothing more, and FTS5 would read
-      // the same postings twice ("diskriminering*" beside "diskrimin*").
-      let forms =
-        terms
-        .filter { term in !prefixes.contains { $0 != term && term.hasPrefix($0) } }
-        .map {
-          "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + ($0.count >= 5 ? "*" : "")
-        }
-      groups.append(forms.count == 1 ? forms[0] : "(" + forms.joined(separator: " OR ") + ")")
-    }
-    return groups.isEmpty ? nil : groups.joined(separator: " AND ")
+    QueryForms(text, languages: languages).ftsMatch
   }
 }

@@ -54,16 +54,33 @@ struct Matches {
       for value in values { groupsOf[Int(value)] |= 1 << UInt64(group) }
     }
     let all: UInt64 = concepts.count == 64 ? .max : (1 << UInt64(concepts.count)) - 1
+    // The candidates: the rows tagged with a value of the group that tags the fewest rows (a
+    // pass over the whole table cost 3 ms at 100 000 entries); each is then checked for all.
+    func rows(of group: [Int32]) -> Int {
+      group.reduce(0) {
+        $0 + (Int($1) < table.rowsWithValue.count ? table.rowsWithValue[Int($1)].count : 0)
+      }
+    }
+    guard let driver = concepts.min(by: { rows(of: $0) < rows(of: $1) }) else { return }
+    var candidates: [Int32] = []
+    for value in driver where Int(value) < table.rowsWithValue.count {
+      candidates += table.rowsWithValue[Int(value)]
+    }
+    candidates.sort()
     var tagged: [Int32] = []
     table.items.withUnsafeBufferPointer { items in
       table.facetValues.withUnsafeBufferPointer { facetValues in
-        for index in items.indices where items[index].alive && !taken[index] {
+        var previous: Int32 = -1
+        for row in candidates where row != previous {
+          previous = row
+          let index = Int(row)
+          guard items[index].alive, !taken[index] else { continue }
           let item = items[index]
           var found: UInt64 = 0
           for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
             found |= groupsOf[Int(facetValues[slot])]
           }
-          if found == all, text?.contains(item.id) ?? true { tagged.append(Int32(index)) }
+          if found == all, text?.contains(item.id) ?? true { tagged.append(row) }
         }
       }
     }

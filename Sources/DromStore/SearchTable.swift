@@ -51,11 +51,18 @@ struct SearchTable: Sendable {
   private var groupIndex: [String: Int32] = [:]
   private var clusterIndex: [String: Int32] = [:]
   private var dead = 0
+  /// The rows holding each facet value (dead rows included): concept searches start from them.
+  private(set) var rowsWithValue: [[Int32]] = []
+  /// The entries' terms, for ranking without FTS5 (`TermQuery.swift`).
+  private(set) var termIndex = TermIndex()
+  /// FTS5's row and token counts for this state of the index.
+  private(set) var textTotals: (rows: Int64, tokens: Int64)?
 
   /// The whole index as of `db`'s transaction.
   static func load(_ db: Database, generation: Int64) throws -> SearchTable {
     var table = SearchTable(generation: generation)
     try table.append(db, entriesWhere: "1", arguments: [])
+    try table.checkTermIndex(db)
     return table
   }
 
@@ -87,6 +94,7 @@ struct SearchTable: Sendable {
       {
         items[index].alive = false
         position[Int(items[index].id)] = -1
+        termIndex.retire(row: Int32(index))
         dead += 1
       }
       try append(
@@ -95,7 +103,20 @@ struct SearchTable: Sendable {
         arguments: StatementArguments(sources))
     }
     self.generation = generation
+    try checkTermIndex(db)
     return true
+  }
+
+  private mutating func checkTermIndex(_ db: Database) throws {
+    textTotals = try TermIndex.totals(db)
+    termIndex.check(against: textTotals)
+  }
+
+  /// The rows whose text matches every word of `forms`, with their bm25 scores (FTS5's, lower
+  /// is better; 0 without `scoring`); nil when only FTS5 can answer.
+  func textMatches(_ forms: QueryForms, scoring: Bool = true) -> [(row: Int32, score: Double)]? {
+    guard let textTotals, textTotals.rows > 0 else { return nil }
+    return termIndex.matches(forms, totals: textTotals, scoring: scoring)
   }
 
   /// Reads the entries meeting `condition` (on table `entry`) and their facet values.
@@ -149,12 +170,25 @@ struct SearchTable: Sendable {
         current = index
         items[Int(index)].facetStart = Int32(facetValues.count)
       }
-      facetValues.append(valueID(facet: facet, value: row[2]))
+      let value = valueID(facet: facet, value: row[2])
+      facetValues.append(value)
+      if Int(value) >= rowsWithValue.count {
+        rowsWithValue.append(
+          contentsOf: repeatElement([], count: Int(value) + 1 - rowsWithValue.count))
+      }
+      rowsWithValue[Int(value)].append(index)
     }
     if current >= 0 {
       items[Int(current)].facetCount = Int32(facetValues.count) - items[Int(current)].facetStart
     }
     indexedLanguages = liveLanguages()
+    let position = self.position
+    try termIndex.append(
+      db, entriesWhere: condition, arguments: arguments, first: first
+    ) { id in
+      guard id >= 0, id < position.count, position[Int(id)] >= 0 else { return nil }
+      return position[Int(id)]
+    }
   }
 
   private mutating func valueID(facet: Facet, value: String) -> Int32 {

@@ -1,0 +1,213 @@
+import DromText
+import Foundation
+
+/// A query's words as the search reads them: one group per word, holding the word's forms
+/// (folded, or stemmed in each language), any of which must match; forms of five letters or
+/// more also match as prefixes, which finds compounds (diskriminerings|grunder) and endings a
+/// stemmer leaves on. FTS5 gets them as a MATCH expression, `TermIndex` as they are.
+struct QueryForms {
+  struct Form: Hashable {
+    var text: String
+    var isPrefix: Bool
+  }
+
+  let groups: [[Form]]
+
+  init(_ text: String, languages: [String]) {
+    var groups: [[Form]] = []
+    Analyzer.forEachWord(in: text) { word, _, _ in
+      let terms = Analyzer.queryTerms(word, languages: languages)
+      let prefixes = terms.filter { $0.count >= 5 }
+      // A form that starts with another prefix form finds nothing more, and would read the
+      // same postings twice ("diskriminering*" beside "diskrimin*").
+      groups.append(
+        terms
+          .filter { term in !prefixes.contains { $0 != term && term.hasPrefix($0) } }
+          .map { Form(text: $0, isPrefix: $0.count >= 5) })
+    }
+    self.groups = groups
+  }
+
+  /// Each form as the single term FTS5 reads it as (the query tokenizer folds it again), in
+  /// the MATCH expression's order; nil when a form is not exactly one term (FTS5 would read a
+  /// phrase, which only it answers).
+  func phrases() -> [Snippet.Phrase]? {
+    var phrases: [Snippet.Phrase] = []
+    var caches: [String: TermCache] = [:]
+    for (group, forms) in groups.enumerated() {
+      for form in forms {
+        var found: [[UInt8]] = []
+        var text = form.text
+        text.withUTF8 { bytes in
+          DromTokenizer.forEachTerm(in: bytes, language: nil, caches: &caches) { term, _, _ in
+            found.append(Array(term))
+          }
+        }
+        guard found.count == 1 else { return nil }
+        phrases.append(Snippet.Phrase(group: group, term: found[0], isPrefix: form.isPrefix))
+      }
+    }
+    return phrases
+  }
+
+  /// The FTS5 MATCH expression: each form quoted, so operators and punctuation in user text
+  /// are plain words; nil without words.
+  var ftsMatch: String? {
+    let rendered = groups.map { forms in
+      let quoted = forms.map {
+        "\"" + $0.text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+          + ($0.isPrefix ? "*" : "")
+      }
+      return quoted.count == 1 ? quoted[0] : "(" + quoted.joined(separator: " OR ") + ")"
+    }
+    return rendered.isEmpty ? nil : rendered.joined(separator: " AND ")
+  }
+}
+
+extension TermIndex {
+  /// One phrase of the MATCH expression, in its order there: the terms it matches.
+  private struct Phrase {
+    var group: Int
+    var terms: [Int32]
+  }
+
+  /// The rows matching every group, each with its bm25 score exactly as FTS5's
+  /// `bm25(entryText, 10.0, 4.0, 1.0)` computes it (lower is better); nil when a form is not
+  /// one term, which only FTS5 reads right (it would be a phrase).
+  ///
+  /// `totals` are FTS5's row and token counts. Without `scoring`, the scores are 0.
+  func matches(
+    _ forms: QueryForms, totals: (rows: Int64, tokens: Int64), scoring: Bool = true
+  ) -> [(row: Int32, score: Double)]? {
+    guard unusable == nil, !forms.groups.isEmpty, forms.groups.count <= 64,
+      let queryPhrases = forms.phrases()
+    else { return nil }
+    let phrases = queryPhrases.map { phrase in
+      let terms = phrase.term.withUnsafeBufferPointer { term -> [Int32] in
+        phrase.isPrefix ? Array(ids(withPrefix: term)) : id(of: term).map { [$0] } ?? []
+      }
+      return Phrase(group: phrase.group, terms: terms)
+    }
+    let all: UInt64 = forms.groups.count == 64 ? .max : (1 << UInt64(forms.groups.count)) - 1
+    return TermScratch.pool.with(rows: lengths.count) { scratch in
+      evaluate(phrases, all: all, totals: totals, scoring: scoring, scratch)
+    }
+  }
+
+  private func evaluate(
+    _ phrases: [Phrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
+    _ scratch: TermScratch
+  ) -> [(row: Int32, score: Double)] {
+    let (mask, lastPhrase, frequency, score) =
+      (scratch.mask, scratch.lastPhrase, scratch.frequency, scratch.score)
+    var hits = [Int64](repeating: 0, count: phrases.count)
+    var touched: [Int32] = []
+    // Which rows each phrase matches, and how many (its document frequency).
+    for (index, phrase) in phrases.enumerated() {
+      let bit: UInt64 = 1 << UInt64(phrase.group)
+      let stamp = Int32(index + 1)
+      for term in phrase.terms {
+        postings[Int(term)].withUnsafeBufferPointer { list in
+          for posting in list where live[Int(posting.row)] {
+            let row = Int(posting.row)
+            if lastPhrase[row] != stamp {
+              lastPhrase[row] = stamp
+              hits[index] += 1
+            }
+            if mask[row] == 0 { touched.append(posting.row) }
+            mask[row] |= bit
+          }
+        }
+      }
+    }
+    let matching = touched.filter { mask[Int($0)] == all }
+    defer {
+      // The scratch goes back as it came: zeros (and no phrase) in every row.
+      for row in touched {
+        mask[Int(row)] = 0
+        lastPhrase[Int(row)] = 0
+      }
+      for row in matching { score[Int(row)] = 0 }
+    }
+    guard scoring else { return matching.map { ($0, 0) } }
+
+    // bm25, as fts5_aux.c computes it: phrase by phrase, in the expression's order.
+    let k1 = 1.2
+    let b = 0.75
+    let averageLength = Double(totals.tokens) / Double(totals.rows)
+    var scored: [Int32] = []
+    for (index, phrase) in phrases.enumerated() {
+      let hit = hits[index]
+      var idf = log((Double(totals.rows - hit) + 0.5) / (Double(hit) + 0.5))
+      if idf <= 0.0 { idf = 1e-6 }
+      for term in phrase.terms {
+        postings[Int(term)].withUnsafeBufferPointer { list in
+          for posting in list where mask[Int(posting.row)] == all && live[Int(posting.row)] {
+            let row = Int(posting.row)
+            if frequency[row] == 0 { scored.append(posting.row) }
+            frequency[row] += posting.weight
+          }
+        }
+      }
+      for row in scored {
+        let f = Double(frequency[Int(row)])
+        let length = Double(lengths[Int(row)])
+        score[Int(row)] +=
+          idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * length / averageLength)))
+        frequency[Int(row)] = 0
+      }
+      scored.removeAll(keepingCapacity: true)
+    }
+    return matching.map { ($0, -1.0 * score[Int($0)]) }
+  }
+}
+
+/// A search's working arrays, one element per row, kept between searches and handed back
+/// zeroed (a search clears only the rows it touched), so that a search costs its matches, not
+/// the index's size.
+final class TermScratch: @unchecked Sendable {  // used by one search at a time (the pool's lock)
+  static let pool = Pool()
+
+  private(set) var capacity = 0
+  private(set) var mask = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+  /// The last phrase (counted from 1) that found the row.
+  private(set) var lastPhrase = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+  private(set) var frequency = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+  private(set) var score = UnsafeMutablePointer<Double>.allocate(capacity: 0)
+
+  func reserve(_ rows: Int) {
+    guard rows > capacity else { return }
+    release()
+    capacity = max(rows, capacity * 5 / 4)
+    mask = .allocate(capacity: capacity)
+    mask.initialize(repeating: 0, count: capacity)
+    lastPhrase = .allocate(capacity: capacity)
+    lastPhrase.initialize(repeating: 0, count: capacity)
+    frequency = .allocate(capacity: capacity)
+    frequency.initialize(repeating: 0, count: capacity)
+    score = .allocate(capacity: capacity)
+    score.initialize(repeating: 0, count: capacity)
+  }
+
+  private func release() {
+    mask.deallocate()
+    lastPhrase.deallocate()
+    frequency.deallocate()
+    score.deallocate()
+  }
+
+  deinit { release() }
+
+  /// Scratches for the searches running at once: as many as there ever were at the same time.
+  final class Pool: @unchecked Sendable {  // `free` under `lock`
+    private let lock = NSLock()
+    private var free: [TermScratch] = []
+
+    func with<R>(rows: Int, _ body: (TermScratch) -> R) -> R {
+      let scratch = lock.withLock { free.popLast() } ?? TermScratch()
+      scratch.reserve(rows)
+      defer { lock.withLock { free.append(scratch) } }
+      return body(scratch)
+    }
+  }
+}
