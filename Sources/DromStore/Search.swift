@@ -167,7 +167,7 @@ extension DromDatabase {
     if let textMatch {
       if let forms, engine == .memory, let scored = table.textMatches(forms) {
         profile.lap("rank in memory")
-        for (row, score) in scored { matches.admit(row, score: score) }
+        matches.admit(scored)
       } else {
         profile.note(table.termIndex.unusable.map { "FTS5 ranks: \($0)" } ?? "FTS5 ranks")
         let scored = try Row.fetchCursor(
@@ -195,7 +195,7 @@ extension DromDatabase {
     profile.lap("collapse")
     let hits = try self.hits(
       db, page: ranked.page, textMatch: textMatch, forms: engine == .memory ? forms : nil,
-      highlight: highlight)
+      table: table, highlight: highlight)
     profile.lap("hits")
     let facets = matches.facetCounts()
     profile.lap("facets")
@@ -233,7 +233,8 @@ extension DromDatabase {
   /// The page's entries with their partner, snippet and the other partners publishing them.
   func hits(
     _ db: Database, page: [(id: Int64, score: Double)], textMatch: String?,
-    forms: QueryForms? = nil, highlight: (open: String, close: String) = ("[", "]")
+    forms: QueryForms? = nil, table: SearchTable? = nil,
+    highlight: (open: String, close: String) = ("[", "]")
   ) throws -> [SearchHit] {
     guard !page.isEmpty else { return [] }
     let order = Dictionary(uniqueKeysWithValues: page.enumerated().map { ($1.id, $0) })
@@ -243,7 +244,9 @@ extension DromDatabase {
     let rows = try Row.fetchAll(
       db.cachedStatement(
         sql: """
-          SELECT entry.*, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
+          SELECT entry.id, entry.entryID, entry.kind, entry.language, entry.title, entry.summary,
+            entry.contentText, entry.link, entry.updated, entry.slug, entry.clusterKey,
+            entry.sourceId, source.key AS sourceKey, COALESCE(source.title, source.key) AS sourceTitle,
             COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
           FROM entry JOIN source ON source.id = entry.sourceId
           WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
@@ -253,15 +256,16 @@ extension DromDatabase {
     let ids = rows.map { $0["id"] as Int64 }
     if let forms, let phrases = forms.phrases() {
       // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
-      var caches: [String: TermCache] = [:]
-      for row in rows {
-        let columns: [String?] = [row["title"], row["summary"], row["contentText"]]
-        if let snippet = Snippet.make(
-          columns: columns, language: row["language"] ?? "", phrases: phrases,
-          groups: forms.groups.count, open: highlight.open, close: highlight.close,
-          caches: &caches)
-        {
-          snippets[row["id"]] = snippet
+      TermCachePool.shared.with { caches in
+        for row in rows {
+          let columns: [String?] = [row["title"], row["summary"], row["contentText"]]
+          if let snippet = Snippet.make(
+            columns: columns, language: row["language"] ?? "", phrases: phrases,
+            groups: forms.groups.count, open: highlight.open, close: highlight.close,
+            caches: &caches)
+          {
+            snippets[row["id"]] = snippet
+          }
         }
       }
     } else if let textMatch, !ids.isEmpty {
@@ -282,7 +286,11 @@ extension DromDatabase {
         kind: row["kind"], language: row["language"], title: row["title"],
         snippet: snippets[row["id"]] ?? row["summaryText"] ?? "", link: row["link"],
         updated: row["updated"], slug: row["slug"] ?? "")
-      if let clusterKey: String = row["clusterKey"] {
+      // The table knows when no other entry shares the practice: then there is nothing to ask.
+      let shared = table.map { table in
+        table.row(of: row["id"]).map { table.items[Int($0)].cluster >= 0 } ?? true
+      }
+      if let clusterKey: String = row["clusterKey"], shared ?? true {
         hit.alsoPublishedBy = try String.fetchAll(
           db.cachedStatement(
             sql: """

@@ -39,6 +39,29 @@ struct Matches {
     scores.append(score)
   }
 
+  /// Many at once (a text search's matches): the same as `admit` one by one, in one loop when
+  /// there is no filter to check.
+  mutating func admit(_ scored: [(row: Int32, score: Double)]) {
+    guard filters.isEmpty, updatedSince == nil else {
+      for (row, score) in scored { admit(row, score: score) }
+      return
+    }
+    rows.reserveCapacity(rows.count + scored.count)
+    scores.reserveCapacity(scores.count + scored.count)
+    table.items.withUnsafeBufferPointer { items in
+      taken.withUnsafeMutableBufferPointer { taken in
+        for (row, score) in scored {
+          let index = Int(row)
+          guard !taken[index] else { continue }
+          taken[index] = true
+          guard items[index].alive else { continue }
+          rows.append(row)
+          scores.append(score)
+        }
+      }
+    }
+  }
+
   /// Every entry: a search without words lists the index.
   mutating func admitAll() {
     for row in table.items.indices { admit(Int32(row), score: Self.conceptOnlyScore) }
@@ -62,25 +85,24 @@ struct Matches {
       }
     }
     guard let driver = concepts.min(by: { rows(of: $0) < rows(of: $1) }) else { return }
-    var candidates: [Int32] = []
-    for value in driver where Int(value) < table.rowsWithValue.count {
-      candidates += table.rowsWithValue[Int(value)]
-    }
-    candidates.sort()
     var tagged: [Int32] = []
+    var visited = [UInt64](repeating: 0, count: (table.items.count + 63) / 64)
     table.items.withUnsafeBufferPointer { items in
       table.facetValues.withUnsafeBufferPointer { facetValues in
-        var previous: Int32 = -1
-        for row in candidates where row != previous {
-          previous = row
-          let index = Int(row)
-          guard items[index].alive, !taken[index] else { continue }
-          let item = items[index]
-          var found: UInt64 = 0
-          for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
-            found |= groupsOf[Int(facetValues[slot])]
+        for value in driver where Int(value) < table.rowsWithValue.count {
+          for row in table.rowsWithValue[Int(value)] {
+            let index = Int(row)
+            let bit: UInt64 = 1 << UInt64(index & 63)
+            guard visited[index >> 6] & bit == 0 else { continue }
+            visited[index >> 6] |= bit
+            guard items[index].alive, !taken[index] else { continue }
+            let item = items[index]
+            var found: UInt64 = 0
+            for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
+              found |= groupsOf[Int(facetValues[slot])]
+            }
+            if found == all, text?.contains(item.id) ?? true { tagged.append(row) }
           }
-          if found == all, text?.contains(item.id) ?? true { tagged.append(row) }
         }
       }
     }
@@ -125,6 +147,8 @@ struct Matches {
       if x.updated != y.updated { return x.updated > y.updated }
       return x.id < y.id
     }
+    // Only entries with another live version, or another partner's copy, are collapsed (the
+    // table numbers just those); every other match is shown as it is.
     var bestVersion = [Int32](repeating: -1, count: Int(table.groupCount))
     for match in rows.indices {
       let group = Int(item(match).translationGroup)
@@ -133,22 +157,29 @@ struct Matches {
         bestVersion[group] = Int32(match)
       }
     }
-    let versions = rows.indices.filter { match in
-      let group = Int(item(match).translationGroup)
-      return group < 0 || bestVersion[group] == Int32(match)
-    }
     var bestCopy = [Int32](repeating: -1, count: Int(table.clusterCount))
-    for match in versions {
-      let cluster = Int(item(match).cluster)
-      guard cluster >= 0 else { continue }
-      if bestCopy[cluster] < 0 || copyPrecedes(match, Int(bestCopy[cluster])) {
+    var copied: [Int32] = []
+    var shown: [Int] = []
+    shown.reserveCapacity(rows.count)
+    for match in rows.indices {
+      let found = item(match)
+      if found.translationGroup >= 0 && bestVersion[Int(found.translationGroup)] != Int32(match) {
+        continue
+      }
+      let cluster = Int(found.cluster)
+      guard cluster >= 0 else {
+        shown.append(match)
+        continue
+      }
+      if bestCopy[cluster] < 0 {
+        copied.append(Int32(cluster))
+        bestCopy[cluster] = Int32(match)
+      } else if copyPrecedes(match, Int(bestCopy[cluster])) {
         bestCopy[cluster] = Int32(match)
       }
     }
-    let shown = versions.filter { match in
-      let cluster = Int(item(match).cluster)
-      return cluster < 0 || bestCopy[cluster] == Int32(match)
-    }
+    // (The page is the same whatever the order of `shown`: the orders below are total.)
+    for cluster in copied { shown.append(Int(bestCopy[Int(cluster)])) }
     func newestPrecedes(_ a: Int, _ b: Int) -> Bool {
       let (x, y) = (item(a), item(b))
       if x.updated != y.updated { return x.updated > y.updated }
@@ -186,8 +217,13 @@ struct Matches {
 
   /// How many matches have each facet value (concepts aside: themes and target groups show
   /// them by name), most frequent first.
-  func facetCounts() -> [String: [FacetCount]] {
+  /// `bitsets`: count through the table's `FacetPlan` or match by match (nil: the cheaper).
+  func facetCounts(bitsets: Bool? = nil) -> [String: [FacetCount]] {
     var counts = [Int32](repeating: 0, count: table.values.count)
+    if let plan = table.facetPlan, bitsets ?? (rows.count * table.facetsPerRow > plan.cost) {
+      plan.count(rows, rowsWithValue: table.rowsWithValue, into: &counts)
+      return facets(counts)
+    }
     counts.withUnsafeMutableBufferPointer { counts in
       table.items.withUnsafeBufferPointer { items in
         table.facetValues.withUnsafeBufferPointer { facetValues in
@@ -200,6 +236,11 @@ struct Matches {
         }
       }
     }
+    return facets(counts)
+  }
+
+  /// The counts by facet, most frequent first, concepts aside.
+  private func facets(_ counts: [Int32]) -> [String: [FacetCount]] {
     var facets: [String: [FacetCount]] = [:]
     for (value, count) in counts.enumerated() where count > 0 {
       let facetValue = table.values[value]

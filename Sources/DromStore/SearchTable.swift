@@ -14,10 +14,15 @@ struct SearchTable: Sendable {
   struct Item: Sendable {
     var id: Int64
     var source: Int64
-    /// -1: the entry has no translations in the index.
-    var translationGroup: Int32
-    /// -1: no other partner publishes it.
-    var cluster: Int32
+    /// The entry's translation group and shared practice, interned (-1: none).
+    var groupKey: Int32
+    var clusterKey: Int32
+    /// Its translation group among those with another live version, numbered densely; -1: the
+    /// only version in the index (nothing to collapse).
+    var translationGroup: Int32 = -1
+    /// Its practice among those another live entry shares, numbered densely; -1: no other
+    /// partner publishes it.
+    var cluster: Int32 = -1
     /// Index into `languageTags`; -1: no language.
     var language: Int32
     /// Seconds since 1970; -infinity when the entry has no date (sorts last, as SQL's NULL).
@@ -41,8 +46,11 @@ struct SearchTable: Sendable {
   private(set) var languageTags: [String] = []
   /// The index's languages (primary subtags), sorted: queries are stemmed in each.
   private(set) var indexedLanguages: [String] = []
+  /// How many translation groups and shared practices have more than one live entry.
   private(set) var groupCount: Int32 = 0
   private(set) var clusterCount: Int32 = 0
+  private var groupKeyCount: Int32 = 0
+  private var clusterKeyCount: Int32 = 0
   /// Row of each entry id (ids are SQLite's growing integer keys, so an array indexed by id is
   /// small and faster than a dictionary); -1: no such entry.
   private var position: [Int32] = []
@@ -53,6 +61,10 @@ struct SearchTable: Sendable {
   private var dead = 0
   /// The rows holding each facet value (dead rows included): concept searches start from them.
   private(set) var rowsWithValue: [[Int32]] = []
+  /// How to count facets over many matches (`FacetPlan`), and the facet values an entry has on
+  /// average (rounded up): which way is cheaper.
+  private(set) var facetPlan: FacetPlan?
+  private(set) var facetsPerRow = 1
   /// The entries' terms, for ranking without FTS5 (`TermQuery.swift`).
   private(set) var termIndex = TermIndex()
   /// FTS5's row and token counts for this state of the index.
@@ -101,6 +113,11 @@ struct SearchTable: Sendable {
         db,
         entriesWhere: "sourceId IN (\(databaseQuestionMarks(count: sources.count)))",
         arguments: StatementArguments(sources))
+      // Deletions alone add no rows, so `append` stops early: what depends on the live rows
+      // is worked out again here.
+      indexedLanguages = liveLanguages()
+      numberSharedGroups()
+      planFacetCounts()
     }
     self.generation = generation
     try checkTermIndex(db)
@@ -140,8 +157,8 @@ struct SearchTable: Sendable {
       items.append(
         Item(
           id: id, source: row[1],
-          translationGroup: Self.intern(row[2], in: &groupIndex, &groupCount),
-          cluster: Self.intern(row[3], in: &clusterIndex, &clusterCount),
+          groupKey: Self.intern(row[2], in: &groupIndex, &groupKeyCount),
+          clusterKey: Self.intern(row[3], in: &clusterIndex, &clusterKeyCount),
           language: language(row[4]),
           updated: julianDay.map { (($0 - 2_440_587.5) * 86_400_000).rounded() / 1000 }
             ?? -.infinity,
@@ -182,12 +199,54 @@ struct SearchTable: Sendable {
       items[Int(current)].facetCount = Int32(facetValues.count) - items[Int(current)].facetStart
     }
     indexedLanguages = liveLanguages()
+    numberSharedGroups()
+    planFacetCounts()
     let position = self.position
     try termIndex.append(
       db, entriesWhere: condition, arguments: arguments, first: first
     ) { id in
       guard id >= 0, id < position.count, position[Int(id)] >= 0 else { return nil }
       return position[Int(id)]
+    }
+  }
+
+  private mutating func planFacetCounts() {
+    facetPlan = FacetPlan(rows: items.count, values: values, rowsWithValue: rowsWithValue)
+    facetsPerRow = items.isEmpty ? 1 : max(1, (facetValues.count + items.count - 1) / items.count)
+  }
+
+  /// Numbers the translation groups and shared practices that have more than one live entry:
+  /// a search collapses only those (at 100 000 entries, three in four groups have one).
+  private mutating func numberSharedGroups() {
+    var groupMembers = [Int32](repeating: 0, count: Int(groupKeyCount))
+    var clusterMembers = [Int32](repeating: 0, count: Int(clusterKeyCount))
+    for item in items where item.alive {
+      if item.groupKey >= 0 { groupMembers[Int(item.groupKey)] += 1 }
+      if item.clusterKey >= 0 { clusterMembers[Int(item.clusterKey)] += 1 }
+    }
+    var groupNumber = [Int32](repeating: -1, count: Int(groupKeyCount))
+    var clusterNumber = [Int32](repeating: -1, count: Int(clusterKeyCount))
+    groupCount = 0
+    clusterCount = 0
+    for index in items.indices {
+      let (group, cluster) = (Int(items[index].groupKey), Int(items[index].clusterKey))
+      items[index].translationGroup = -1
+      items[index].cluster = -1
+      guard items[index].alive else { continue }
+      if group >= 0 && groupMembers[group] > 1 {
+        if groupNumber[group] < 0 {
+          groupNumber[group] = groupCount
+          groupCount += 1
+        }
+        items[index].translationGroup = groupNumber[group]
+      }
+      if cluster >= 0 && clusterMembers[cluster] > 1 {
+        if clusterNumber[cluster] < 0 {
+          clusterNumber[cluster] = clusterCount
+          clusterCount += 1
+        }
+        items[index].cluster = clusterNumber[cluster]
+      }
     }
   }
 

@@ -207,3 +207,18 @@ struct Snippet {
     return DromTokenizer.stripMarks(String(decoding: out, as: UTF8.self))
   }
 }
+
+/// Term caches for making snippets, kept between searches: a hit's words are mostly words
+/// other hits had, and a cached word skips Snowball. At most a few are kept (each holds up to
+/// 30 000 words a language).
+final class TermCachePool: @unchecked Sendable {  // `free` under `lock`
+  static let shared = TermCachePool()
+  private let lock = NSLock()
+  private var free: [[String: TermCache]] = []
+
+  func with<R>(_ body: (inout [String: TermCache]) throws -> R) rethrows -> R {
+    var caches = lock.withLock { free.popLast() } ?? [:]
+    defer { lock.withLock { if free.count < 4 { free.append(caches) } } }
+    return try body(&caches)
+  }
+}

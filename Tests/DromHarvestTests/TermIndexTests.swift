@@ -89,6 +89,37 @@ struct TermIndexTests {
     #expect(compared > 300, "the comparison covered \(compared) scored matches")
   }
 
+  @Test("facet counts through bitsets are the counts match by match")
+  func facetPlanCounts() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "drom-terms-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let database = try await harvestedSampleNetwork(folder)
+    let texts = try queries(database)
+    let compared = try await database.pool.read { db -> Int in
+      let table = try database.searchTables.table(for: db)
+      var compared = 0
+      for text in [""] + texts {
+        for filters in [[:], [Facet.kind: ["practice"]]] as [[Facet: [String]]] {
+          var matches = try #require(Matches(SearchQuery(text: "", filters: filters), table: table))
+          if text.isEmpty {
+            matches.admitAll()
+          } else if let found = table.textMatches(
+            QueryForms(text, languages: table.indexedLanguages))
+          {
+            matches.admit(found)
+          }
+          let bitsets = matches.facetCounts(bitsets: true)
+          #expect(bitsets == matches.facetCounts(bitsets: false), "'\(text)' \(filters)")
+          compared += bitsets.values.reduce(0) { $0 + $1.count }
+        }
+      }
+      return compared
+    }
+    #expect(compared > 1000, "\(compared) counts compared")
+  }
+
   @Test(
     "searches give the same results, pages and facet counts ranked either way, after harvests that change the index too"
   )
