@@ -26,6 +26,7 @@ import scenario_feed_parse  # noqa: E402
 import scenario_harvest  # noqa: E402
 import scenario_import  # noqa: E402
 import scenario_serve  # noqa: E402
+import scenario_serve_million  # noqa: E402
 from harness import (RESULTS, BenchmarkError, Context, Row, Scenario, git_state, log,  # noqa: E402
                      machine, measure, write_json)
 
@@ -35,6 +36,7 @@ SCENARIOS: list[Scenario] = [
     scenario_feed_parse.SCENARIO,
     scenario_harvest.SCENARIO,
     scenario_serve.SCENARIO,
+    scenario_serve_million.SCENARIO,
     scenario_export.SCENARIO,
     scenario_import.SCENARIO,
 ]

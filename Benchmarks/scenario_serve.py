@@ -22,13 +22,20 @@ repeated (after the first round, answers from its cache; each run starts with th
 once) and every search new (the same words padded with spaces in a combination not sent
 before, so no request is a cache hit and each does the whole search). Datasette has no cache.
 
+A third server, the same binary with `DROM_RANKING=fts5`, ranks every new search with FTS5's
+bm25() and snippet(), as Drom did before its in-memory term index (Search-speed issue): the
+"before" of that issue, under the same load. And two raw references answer the same 24
+searches in-process, with no HTTP, JSON or facet counts (peer_raw.py, on the peer's entries):
+tantivy (PyPI), a dedicated search engine, and SQLite FTS5 queried directly.
+
 wrk (Debian), 2 threads, cycles through a mix at 4, 16 and 64 connections: one short untimed
 run per side, then timed runs of 10 s or more (at least 3 × connections ÷ the side's rate, so
 that every connection has had several answers; at most 60 s), sides alternating; requests/s
 counts the answers of the last two thirds of each run. Each server is left to go idle between
 runs (a request wrk gave up on may still be running). Any non-2xx answer fails the scenario.
 Targets (Search-service issue): at least 5 × Datasette's throughput at every level, p99 under
-25 ms at 16 connections.
+25 ms at 16 connections. Search-speed issue: every search new at least 10 × the FTS5-ranking
+server's requests/s, p99 under 25 ms at 16 connections.
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ MAX_RUNS = 2  # timed runs per tool and level (1 with --reps 1 or --quick)
 WRK_TIMEOUT = 60  # seconds: wrk's --timeout (its default, 2 s, would drop slow answers)
 IDLE_LIMIT = 600  # seconds to wait for a server to finish the requests wrk left behind
 THROUGHPUT_TARGET = 5.0  # × Datasette's requests/s, at every level
+NEW_SEARCH_TARGET = 10.0  # Search-speed issue: every search new, × the same server ranking with FTS5
 P99_TARGET_MS = 25.0
 P99_LEVEL = 16  # connections at which the p99 target applies
 PAGE_SIZE = 20
@@ -576,7 +584,7 @@ def run(ctx: Context) -> ScenarioResult:
     reps = 1 if ctx.quick else max(1, min(ctx.reps, MAX_RUNS))
     wrk = ctx.debian_tool("wrk", "wrk")
     datasette = ctx.pypi_tool("datasette", "datasette")
-    python = _venv_python(ctx, {"feedparser": "feedparser", "requests": "requests"})
+    python = _venv_python(ctx, {"feedparser": "feedparser", "requests": "requests", "tantivy": "tantivy==0.27.0"})
     drom = ctx.drom()
 
     meta = ensure_network(DATA, feeds, ENTRIES, SEED)
@@ -611,6 +619,15 @@ def run(ctx: Context) -> ScenarioResult:
                              stdout=ctx.output(f"{NAME}-drom.out"), stderr=errors)
         servers.append(Server("drom serve", process, port, errors))
         _wait_until_answering(process, port, "/healthz", "drom serve", errors)
+        # The same binary ranking with FTS5's bm25() and snippet(), as every search did before the
+        # in-memory term index (Search-speed issue): the "before" of that issue, side by side.
+        port = _free_port()
+        errors = ctx.output(f"{NAME}-drom-fts5.err")
+        process = Background(["env", "DROM_RANKING=fts5", str(drom), "serve", "--db", str(drom_db), "--port",
+                              str(port), "--host", "127.0.0.1", "--search-rate", "0"],
+                             stdout=ctx.output(f"{NAME}-drom-fts5.out"), stderr=errors)
+        servers.append(Server("drom serve, FTS5 ranking", process, port, errors))
+        _wait_until_answering(process, port, "/healthz", "drom serve (FTS5 ranking)", errors)
         port = _free_port()
         errors = ctx.output(f"{NAME}-datasette.err")
         process = Background([datasette, "serve", str(peer_db), "--host", "127.0.0.1", "--port", str(port),
@@ -620,14 +637,15 @@ def run(ctx: Context) -> ScenarioResult:
                              stdout=ctx.output(f"{NAME}-datasette.out"), stderr=errors)
         servers.append(Server("Datasette", process, port, errors))
         _wait_until_answering(process, port, "/-/versions.json", "Datasette", errors)
-        drom_server, peer_server = servers
+        drom_server, fts5_server, peer_server = servers
         log(f"{NAME}: drom serve on port {drom_server.port}, Datasette on {peer_server.port}; "
             f"checking the {len(QUERIES)} queries on both")
         mixes, checked = _build_mixes(drom_server.port, peer_server.port)
 
         sides: dict[str, Side] = {}
+        mixes["drom-api-fts5"] = mixes["drom-api-new"]
         for tag, server in (("drom-api", drom_server), ("drom-api-new", drom_server), ("peer-json", peer_server),
-                            ("drom-html", drom_server), ("peer-html", peer_server)):
+                            ("drom-html", drom_server), ("peer-html", peer_server), ("drom-api-fts5", fts5_server)):
             script = ctx.output(f"{NAME}-{tag}.lua")
             _lua_script(script, mixes[tag])
             sides[tag] = Side("", tag, server, script, paths=mixes[tag], prime=tag in ("drom-api", "drom-html"))
@@ -635,8 +653,9 @@ def run(ctx: Context) -> ScenarioResult:
         sides["peer-html"].tool = "Datasette: /peer/entry (HTML)"
         sides["drom-api"].tool = "drom serve: /api/search (JSON), the mix repeated"
         sides["drom-api-new"].tool = "drom serve: /api/search (JSON), every search new"
+        sides["drom-api-fts5"].tool = "drom serve, FTS5 ranking: /api/search (JSON), every search new"
         sides["drom-html"].tool = "drom serve: /en/search (HTML), the mix repeated"
-        sides["drom-api"].peer = sides["drom-api-new"].peer = sides["peer-json"]
+        sides["drom-api"].peer = sides["drom-api-new"].peer = sides["drom-api-fts5"].peer = sides["peer-json"]
         sides["drom-html"].peer = sides["peer-html"]
         log(f"{NAME}: every URL once more, one at a time")
         for tag, side in sides.items():
@@ -647,7 +666,8 @@ def run(ctx: Context) -> ScenarioResult:
             log(f"{NAME}: {side.tool}: {statistics.mean(alone):,.0f} ms a request on average, "
                 f"{statistics.median(alone):,.0f} ms median")
 
-        order = [sides["drom-api-new"], sides["peer-json"], sides["drom-api"], sides["drom-html"], sides["peer-html"]]
+        order = [sides["drom-api-new"], sides["peer-json"], sides["drom-api-fts5"], sides["drom-api"],
+                 sides["drom-html"], sides["peer-html"]]
         log(f"{NAME}: wrk -t {THREADS}, {warmup} s untimed then {duration}-{max_duration} s timed, {reps} run(s) "
             f"per tool and level, at {', '.join(map(str, CONNECTIONS))} connections")
         durations: dict[str, dict[int, float]] = {}
@@ -690,11 +710,11 @@ def run(ctx: Context) -> ScenarioResult:
         "peak_rss_mb": {s.name: round(s.measurement.peak_rss_mb, 1) if s.measurement else None for s in servers},
         "drom_stderr_head": drom_server.stderr.read_text(errors="replace").splitlines()[:3],
     }
-    for tag in ("peer-json", "drom-api-new", "drom-api", "peer-html", "drom-html"):
+    for tag in ("peer-json", "drom-api-fts5", "drom-api-new", "drom-api", "peer-html", "drom-html"):
         side = sides[tag]
         details["runs"][tag] = {str(c): [{k: v for k, v in r.items() if k != "argv"} for r in runs]
                                 for c, runs in side.runs.items()}
-    for tags in (("peer-json", "drom-api-new", "drom-api"), ("peer-html", "drom-html")):
+    for tags in (("peer-json", "drom-api-fts5", "drom-api-new", "drom-api"), ("peer-html", "drom-html")):
         for connections in CONNECTIONS:
             for side in (sides[tag] for tag in tags):
                 runs = side.runs[connections]
@@ -723,7 +743,47 @@ def run(ctx: Context) -> ScenarioResult:
                     met = met and p99 < P99_TARGET_MS
                 rows.append(Row(NAME, side.tool, label, throughput=rps, unit=unit, peak_rss_mb=rss, ratio=r,
                                 target=target + quick, met=None if ctx.quick else met))
+    # Search-speed issue: every search new, against the same binary ranking with FTS5.
+    for connections in CONNECTIONS:
+        new_runs, before_runs = sides["drom-api-new"].runs[connections], sides["drom-api-fts5"].runs[connections]
+        rps = statistics.median(r["rps"] for r in new_runs)
+        p99 = statistics.median(r["p99_us"] for r in new_runs) / 1000
+        r = ratio(rps, statistics.median(r["rps"] for r in before_runs))
+        target, met = f"≥ {NEW_SEARCH_TARGET:g} × FTS5 ranking", r is not None and r >= NEW_SEARCH_TARGET
+        if connections == P99_LEVEL:
+            target += f", p99 < {P99_TARGET_MS:g} ms"
+            met = met and p99 < P99_TARGET_MS
+        rows.append(Row(NAME, "drom serve: every search new, in-memory ranking ÷ FTS5 ranking",
+                        f"{len(QUERIES)} queries, {connections} connections", throughput=rps,
+                        unit=f"req/s (p99 {_ms(p99)} ms)", ratio=r, ratio_note="× the FTS5-ranking server",
+                        target=target + quick, met=None if ctx.quick else met))
+    details["raw_reference"] = _raw_reference(ctx, python, peer_db, folder)
+    for engine, name in (("tantivy", "tantivy"), ("fts5", "SQLite FTS5 queried directly")):
+        raw = details["raw_reference"][engine]
+        rows.append(Row(NAME, f"{name} {raw['version']} (raw reference: in-process, one thread)",
+                        f"{len(QUERIES)} queries: total + page of 20, no facets, no HTTP",
+                        throughput=1000 / raw["mean_ms"] if raw["mean_ms"] else None,
+                        unit=f"searches/s (mean {raw['mean_ms']:.2f} ms, median {raw['median_ms']:.2f} ms)",
+                        target="reference"))
     return ScenarioResult(rows, details)
+
+
+def _raw_reference(ctx: Context, python: str, peer_db: Path, folder: Path) -> dict:
+    """tantivy and SQLite FTS5, in-process on the peer's entries, the same 24 searches
+    (peer_raw.py): what one search costs an engine alone."""
+    queries = ctx.output(f"{NAME}-raw-queries.json")
+    queries.write_text(json.dumps(QUERIES) + "\n")
+    out = ctx.output(f"{NAME}-raw.json")
+    log(f"{NAME}: raw references (tantivy, SQLite FTS5) on the peer's entries, in-process")
+    m = measure([python, str(BENCH / "peer_raw.py"), str(peer_db), str(queries), str(folder / "tantivy"), str(out)],
+                stdout=ctx.output(f"{NAME}-raw.out"), stderr=ctx.output(f"{NAME}-raw.err"))
+    if m.exit_code != 0:
+        raise BenchmarkError(f"peer_raw.py exited {m.exit_code}: {m.stderr_tail()}")
+    raw = json.loads(out.read_text())
+    for engine in ("tantivy", "fts5"):
+        log(f"{NAME}: {engine}: {raw[engine]['mean_ms']:.2f} ms a search on average, "
+            f"{raw[engine]['median_ms']:.2f} ms median")
+    return raw
 
 
 SCENARIO = Scenario(

@@ -97,6 +97,11 @@ struct Matches {
             visited[index >> 6] |= bit
             guard items[index].alive, !taken[index] else { continue }
             let item = items[index]
+            // One group: the driver's values are all of it, so every candidate has one.
+            if concepts.count == 1 {
+              if text?.contains(item.id) ?? true { tagged.append(row) }
+              continue
+            }
             var found: UInt64 = 0
             for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
               found |= groupsOf[Int(facetValues[slot])]
@@ -128,11 +133,27 @@ struct Matches {
   func collapsed(readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int)
     -> (total: Int, page: [(id: Int64, score: Double)])
   {
+    table.items.withUnsafeBufferPointer { items in
+      rows.withUnsafeBufferPointer { rows in
+        scores.withUnsafeBufferPointer { scores in
+          collapsed(
+            readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
+            items: items, rows: rows, scores: scores)
+        }
+      }
+    }
+  }
+
+  private func collapsed(
+    readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int,
+    items: UnsafeBufferPointer<SearchTable.Item>, rows: UnsafeBufferPointer<Int32>,
+    scores: UnsafeBufferPointer<Double>
+  ) -> (total: Int, page: [(id: Int64, score: Double)]) {
     let reader = readerLanguage?.lowercased() ?? ""
     let inReaderLanguage = table.languageTags.map { tag in
       !reader.isEmpty && (tag.lowercased() == reader || tag.lowercased().hasPrefix(reader + "-"))
     }
-    func item(_ match: Int) -> SearchTable.Item { table.items[Int(rows[match])] }
+    func item(_ match: Int) -> SearchTable.Item { items[Int(rows[match])] }
     func versionPrecedes(_ a: Int, _ b: Int) -> Bool {
       let (x, y) = (item(a), item(b))
       let preferX = x.language >= 0 && inReaderLanguage[Int(x.language)]

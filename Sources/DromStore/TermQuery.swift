@@ -98,27 +98,45 @@ extension TermIndex {
     _ phrases: [Phrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
     _ scratch: TermScratch
   ) -> [(row: Int32, score: Double)] {
+    live.withUnsafeBufferPointer { live in
+      lengths.withUnsafeBufferPointer { lengths in
+        evaluate(
+          phrases, all: all, totals: totals, scoring: scoring, scratch, live: live,
+          lengths: lengths)
+      }
+    }
+  }
+
+  private func evaluate(
+    _ phrases: [Phrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
+    _ scratch: TermScratch, live: UnsafeBufferPointer<Bool>, lengths: UnsafeBufferPointer<Int32>
+  ) -> [(row: Int32, score: Double)] {
     let (mask, lastPhrase, frequency, score) =
       (scratch.mask, scratch.lastPhrase, scratch.frequency, scratch.score)
     var hits = [Int64](repeating: 0, count: phrases.count)
     var touched: [Int32] = []
+    touched.reserveCapacity(
+      min(
+        live.count, phrases.reduce(0) { $0 + $1.terms.reduce(0) { $0 + postings[Int($1)].count } }))
     // Which rows each phrase matches, and how many (its document frequency).
     for (index, phrase) in phrases.enumerated() {
       let bit: UInt64 = 1 << UInt64(phrase.group)
       let stamp = Int32(index + 1)
+      var hit: Int64 = 0
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
           for posting in list where live[Int(posting.row)] {
             let row = Int(posting.row)
             if lastPhrase[row] != stamp {
               lastPhrase[row] = stamp
-              hits[index] += 1
+              hit += 1
             }
             if mask[row] == 0 { touched.append(posting.row) }
             mask[row] |= bit
           }
         }
       }
+      hits[index] = hit
     }
     let matching = touched.filter { mask[Int($0)] == all }
     defer {
@@ -136,6 +154,7 @@ extension TermIndex {
     let b = 0.75
     let averageLength = Double(totals.tokens) / Double(totals.rows)
     var scored: [Int32] = []
+    scored.reserveCapacity(matching.count)
     for (index, phrase) in phrases.enumerated() {
       let hit = hits[index]
       var idf = log((Double(totals.rows - hit) + 0.5) / (Double(hit) + 0.5))
