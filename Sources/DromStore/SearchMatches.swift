@@ -12,6 +12,10 @@ struct Matches {
   private var taken: [Bool]
   /// Per facet filtered on, the values any of which an entry must have.
   private let filters: [[Int32]]
+  /// Per facet value, a bit for each filter it satisfies: an entry passes when its values
+  /// together set every filter's bit (one pass over its values, no search in lists).
+  private let filterBits: [UInt64]
+  private let allFilters: UInt64
   private let updatedSince: Double?
 
   /// Nil when a filter names a value no entry has: nothing can match.
@@ -24,6 +28,12 @@ struct Matches {
       filters.append(ids)
     }
     self.filters = filters
+    var filterBits = [UInt64](repeating: 0, count: filters.isEmpty ? 0 : table.values.count)
+    for (index, values) in filters.enumerated() where index < 64 {
+      for value in values { filterBits[Int(value)] |= 1 << UInt64(index) }
+    }
+    self.filterBits = filterBits
+    allFilters = filters.count >= 64 ? .max : (1 << UInt64(filters.count)) - 1
     updatedSince = query.updatedSince.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 }
     taken = [Bool](repeating: false, count: table.items.count)
   }
@@ -115,16 +125,13 @@ struct Matches {
   }
 
   private func passesFilters(_ item: SearchTable.Item) -> Bool {
-    filters.allSatisfy { has(item, anyOf: $0) }
-  }
-
-  private func has(_ item: SearchTable.Item, anyOf values: [Int32]) -> Bool {
+    guard !filters.isEmpty else { return true }
+    var found: UInt64 = 0
     let start = Int(item.facetStart)
-    for slot in start..<start + Int(item.facetCount) where values.contains(table.facetValues[slot])
-    {
-      return true
+    for slot in start..<start + Int(item.facetCount) {
+      found |= filterBits[Int(table.facetValues[slot])]
     }
-    return false
+    return found == allFilters
   }
 
   /// One match per translation group (the version in the reader's language, then the best
