@@ -49,26 +49,52 @@ struct Matches {
     scores.append(score)
   }
 
-  /// Many at once (a text search's matches): the same as `admit` one by one, in one loop when
-  /// there is no filter to check.
+  /// Many at once (a text search's matches, a concept's entries): the same as `admit` one by
+  /// one, in one loop over raw buffers.
   mutating func admit(_ scored: [(row: Int32, score: Double)]) {
-    guard filters.isEmpty, updatedSince == nil else {
-      for (row, score) in scored { admit(row, score: score) }
-      return
-    }
-    rows.reserveCapacity(rows.count + scored.count)
-    scores.reserveCapacity(scores.count + scored.count)
-    table.items.withUnsafeBufferPointer { items in
-      taken.withUnsafeMutableBufferPointer { taken in
-        for (row, score) in scored {
-          let index = Int(row)
-          guard !taken[index] else { continue }
-          taken[index] = true
-          guard items[index].alive else { continue }
-          rows.append(row)
-          scores.append(score)
+    let (filtered, allFilters, updatedSince) = (!filters.isEmpty, allFilters, updatedSince)
+    var newScores: [Double] = []
+    let newRows = table.items.withUnsafeBufferPointer { items in
+      table.facetValues.withUnsafeBufferPointer { facetValues in
+        filterBits.withUnsafeBufferPointer { filterBits in
+          taken.withUnsafeMutableBufferPointer { taken in
+            // Written into arrays made for them, not appended one by one.
+            [Int32](unsafeUninitializedCapacity: scored.count) { rowsOut, rowCount in
+              newScores = [Double](unsafeUninitializedCapacity: scored.count) {
+                scoresOut, scoreCount in
+                var count = 0
+                for (row, score) in scored {
+                  let index = Int(row)
+                  guard !taken[index] else { continue }
+                  taken[index] = true
+                  let item = items[index]
+                  guard item.alive else { continue }
+                  if filtered {
+                    var found: UInt64 = 0
+                    let start = Int(item.facetStart)
+                    for slot in start..<start + Int(item.facetCount) {
+                      found |= filterBits[Int(facetValues[slot])]
+                    }
+                    guard found == allFilters else { continue }
+                  }
+                  if let updatedSince, !(item.updated >= updatedSince) { continue }
+                  rowsOut[count] = row
+                  scoresOut[count] = score
+                  count += 1
+                }
+                scoreCount = count
+              }
+              rowCount = newScores.count
+            }
+          }
         }
       }
+    }
+    if rows.isEmpty {
+      (rows, scores) = (newRows, newScores)
+    } else {
+      rows += newRows
+      scores += newScores
     }
   }
 
@@ -121,7 +147,7 @@ struct Matches {
         }
       }
     }
-    for row in tagged { admit(row, score: Self.conceptOnlyScore) }
+    admit(tagged.map { ($0, Self.conceptOnlyScore) })
   }
 
   private func passesFilters(_ item: SearchTable.Item) -> Bool {
