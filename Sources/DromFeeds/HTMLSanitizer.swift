@@ -188,10 +188,22 @@ public enum HTMLSanitizer {
     /// One open element that was kept or unwrapped.
     private struct Open {
       /// The end tag to write, or nil for unwrapped and void elements.
-      let endTag: String?
+      var endTag: String?
       let isBlock: Bool
       var isUnwrapped = false
+      /// Its end tag was written before the parser closed it (see `closeOpenParagraph`).
+      var closedEarly = false
     }
+
+    /// Output elements whose start tag closes an open `p` when the HTML is read again (by
+    /// libxml2 or a browser): writing them inside one would make a page that reads differently
+    /// from what was sanitised.
+    private static let closesParagraph: Set<String> = [
+      "p", "hr", "ul", "ol", "dl", "dt", "dd", "li", "blockquote", "pre", "table", "h3", "h4",
+      "h5", "h6",
+    ]
+    /// Where an open `p` can no longer be closed by such a tag (HTML's "button scope").
+    private static let paragraphScopeEnds: Set<String> = ["table", "td", "th", "caption"]
 
     private var open: [Open] = []
     /// Elements open inside a removed element (itself included): their content is dropped.
@@ -314,6 +326,7 @@ public enum HTMLSanitizer {
           }
         }
       }
+      if keepingHTML && Self.closesParagraph.contains(outputName) { closeOpenParagraph() }
       open.append(Open(endTag: rule.isVoid ? nil : outputName, isBlock: rule.isBlock))
       guard keepingHTML else { return }
       payHTMLSpace()
@@ -330,12 +343,39 @@ public enum HTMLSanitizer {
       html.append(UInt8(ascii: ">"))
     }
 
+    /// Writes the end tags of an open `p` and what is open inside it, as a parser reading the
+    /// output would close them; their ends, when the parser gives them, write nothing more.
+    private func closeOpenParagraph() {
+      guard
+        let index = open.lastIndex(where: { $0.endTag == "p" && !$0.closedEarly }),
+        !open[(index + 1)...].contains(where: {
+          !$0.closedEarly && Self.paragraphScopeEnds.contains($0.endTag ?? "")
+        })
+      else { return }
+      for position in stride(from: open.count - 1, through: index, by: -1) {
+        guard let endTag = open[position].endTag, !open[position].closedEarly else { continue }
+        html.append("</")
+        append(endTag)
+        html.append(UInt8(ascii: ">"))
+        open[position].closedEarly = true
+      }
+      separateBlock()
+    }
+
     private func end() {
       if removedDepth > 0 {
         removedDepth -= 1
         return
       }
       guard let element = open.popLast() else { return }
+      if element.closedEarly {
+        // Its end tag is written: only the words on either side still need a space between.
+        if element.isBlock {
+          separateBlock()
+          htmlSpacePending = true
+        }
+        return
+      }
       if keepingHTML, let endTag = element.endTag {
         html.append("</")
         append(endTag)
