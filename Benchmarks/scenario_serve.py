@@ -33,7 +33,9 @@ run per side, then timed runs of 10 s or more (at least 3 × connections ÷ the 
 that every connection has had several answers; at most 60 s), sides alternating; requests/s
 counts the answers of the last two thirds of each run. Each server is left to go idle between
 runs (a request wrk gave up on may still be running). Any non-2xx answer fails the scenario.
-Targets (Search-service issue): at least 5 × Datasette's throughput at every level, p99 under
+Before timing, the in-memory ranking's answers to the 24 searches (pages 1 and 2) must equal the
+FTS5-ranking server's, equal as JSON. Targets (Search-service issue): at least 5 ×
+Datasette's throughput at every level, p99 under
 25 ms at 16 connections. Search-speed issue: every search new at least 10 × the FTS5-ranking
 server's requests/s, p99 under 25 ms at 16 connections.
 """
@@ -556,6 +558,26 @@ def _build_mixes(drom_port: int, peer_port: int) -> tuple[dict[str, list[str]], 
     return mixes, checked
 
 
+def _compare_rankings(memory_port: int, fts5_port: int) -> int:
+    """The first 40 hits of every search (pages 1 and 2), as the term index and as FTS5 rank
+    them: the whole JSON answers must be equal. Returns how many were compared."""
+    same = 0
+    for words, filters, _ in QUERIES:
+        for page in (1, 2):
+            path = _drom_path("/api/search", words, filters, page)
+            answers = []
+            for port in (memory_port, fts5_port):
+                status, _, body, _ = _get(port, path)
+                if status != 200:
+                    raise BenchmarkError(f"port {port}: {path} answered {status}")
+                answers.append(json.loads(body))
+            if answers[0] != answers[1]:
+                raise BenchmarkError(f"{path}: the in-memory ranking's answer differs from FTS5's "
+                                     f"(totals {answers[0].get('total')} and {answers[1].get('total')})")
+            same += 1
+    return same
+
+
 def _time_alone(port: int, paths: list[str]) -> list[float]:
     """Each path once, one request at a time: milliseconds per answer. (A padded path gets one
     leading space, which the first pass did not send: a search not seen before.)"""
@@ -641,6 +663,9 @@ def run(ctx: Context) -> ScenarioResult:
         log(f"{NAME}: drom serve on port {drom_server.port}, Datasette on {peer_server.port}; "
             f"checking the {len(QUERIES)} queries on both")
         mixes, checked = _build_mixes(drom_server.port, peer_server.port)
+        same = _compare_rankings(drom_server.port, fts5_server.port)
+        log(f"{NAME}: in-memory ranking and FTS5 ranking: {same} of {2 * len(QUERIES)} answers (pages 1 and 2: "
+            f"totals, hits, snippets, facet counts) identical")
 
         sides: dict[str, Side] = {}
         mixes["drom-api-fts5"] = mixes["drom-api-new"]
@@ -710,6 +735,7 @@ def run(ctx: Context) -> ScenarioResult:
         "peak_rss_mb": {s.name: round(s.measurement.peak_rss_mb, 1) if s.measurement else None for s in servers},
         "drom_stderr_head": drom_server.stderr.read_text(errors="replace").splitlines()[:3],
     }
+    details["rankings_equal"] = same  # answers of the in-memory and the FTS5 ranking compared, all equal
     for tag in ("peer-json", "drom-api-fts5", "drom-api-new", "drom-api", "peer-html", "drom-html"):
         side = sides[tag]
         details["runs"][tag] = {str(c): [{k: v for k, v in r.items() if k != "argv"} for r in runs]

@@ -32,10 +32,12 @@ enum HTMLHarness {
       throw FuzzFinding(.html, "re-sanitised output is allowlisted, safe and balanced", problem)
     }
     guard again.text == result.text else {
+      let onlySpaces =
+        again.text.filter { !$0.isWhitespace } == result.text.filter { !$0.isWhitespace }
       throw FuzzFinding(
         .html, "sanitising the output again keeps its text",
-        "\(String(reflecting: result.text)) became \(String(reflecting: again.text)) (from \(String(reflecting: result.html)))"
-      )
+        "\(String(reflecting: result.text)) became \(String(reflecting: again.text)) (from \(String(reflecting: result.html)))",
+        knownIssue: onlySpaces ? .reparseJoinsWords : nil)
     }
   }
 }
