@@ -9,6 +9,7 @@ import urllib.request
 from urllib.parse import quote, urlsplit
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
 from selenium.webdriver.support.ui import WebDriverWait
@@ -50,14 +51,27 @@ def test_a_facet_narrows_the_results_and_a_result_opens_its_page(browser, static
     box = WebDriverWait(browser, 10).until(
         expected.element_to_be_clickable((By.CSS_SELECTOR, ".pagefind-ui__filter-block[open] .pagefind-ui__filter-checkbox"))
     )
+    shown = browser.find_elements(By.CSS_SELECTOR, RESULT)[0]
     box.click()
+    # Pagefind draws the results again for the filter: wait until the old list is gone, or the
+    # first result found may be replaced between reading it and clicking it.
+    try:
+        WebDriverWait(browser, 20).until(expected.staleness_of(shown))
+    except TimeoutException:
+        pass
     WebDriverWait(browser, 20).until(
         lambda driver: 0 < len(driver.find_elements(By.CSS_SELECTOR, RESULT)) <= before
     )
     screenshot(browser, "export-search-filtered")
-    first = browser.find_elements(By.CSS_SELECTOR, RESULT)[0]
-    title = first.text.strip()
-    first.click()
+    for attempt in range(3):
+        try:
+            first = browser.find_elements(By.CSS_SELECTOR, RESULT)[0]
+            title = first.text.strip()
+            first.click()
+            break
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
     WebDriverWait(browser, 20).until(lambda driver: "/en/entry/" in driver.current_url)
     assert browser.find_element(By.CSS_SELECTOR, "main h1").text.strip() == title
 
