@@ -598,6 +598,24 @@ def _ms(value: float) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
 
 
+def _start_drom(ctx: Context, drom: Path, db: Path, name: str, tag: str, env: Optional[list[str]] = None,
+                scenario: str = NAME, timeout: float = 120) -> Server:
+    """`drom serve` on a free loopback port, from the repository root (it finds Site/ and
+    Vocabularies/ there), once it answers. `--search-rate 0`: one load generator is one client,
+    which would otherwise be held to 20 searches a second."""
+    port = _free_port()
+    errors = ctx.output(f"{scenario}-{tag}.err")
+    process = Background([*(["env", *env] if env else []), str(drom), "serve", "--db", str(db), "--port", str(port),
+                          "--host", "127.0.0.1", "--search-rate", "0"],
+                         stdout=ctx.output(f"{scenario}-{tag}.out"), stderr=errors)
+    try:
+        _wait_until_answering(process, port, "/healthz", name, errors, timeout=timeout)
+    except BaseException:
+        process.stop()
+        raise
+    return Server(name, process, port, errors)
+
+
 def run(ctx: Context) -> ScenarioResult:
     feeds = QUICK_FEEDS if ctx.quick else FEEDS
     duration = QUICK_DURATION if ctx.quick else DURATION
@@ -632,24 +650,11 @@ def run(ctx: Context) -> ScenarioResult:
 
     servers: list[Server] = []
     try:
-        port = _free_port()
-        errors = ctx.output(f"{NAME}-drom.err")
-        # From the repository root: drom finds Site/ and Vocabularies/ there.
-        # One load generator is one client: without --search-rate 0 it would be limited to 20 searches a second.
-        process = Background([str(drom), "serve", "--db", str(drom_db), "--port", str(port), "--host", "127.0.0.1",
-                              "--search-rate", "0"],
-                             stdout=ctx.output(f"{NAME}-drom.out"), stderr=errors)
-        servers.append(Server("drom serve", process, port, errors))
-        _wait_until_answering(process, port, "/healthz", "drom serve", errors)
+        servers.append(_start_drom(ctx, drom, drom_db, "drom serve", "drom"))
         # The same binary ranking with FTS5's bm25() and snippet(), as every search did before the
         # in-memory term index (Search-speed issue): the "before" of that issue, side by side.
-        port = _free_port()
-        errors = ctx.output(f"{NAME}-drom-fts5.err")
-        process = Background(["env", "DROM_RANKING=fts5", str(drom), "serve", "--db", str(drom_db), "--port",
-                              str(port), "--host", "127.0.0.1", "--search-rate", "0"],
-                             stdout=ctx.output(f"{NAME}-drom-fts5.out"), stderr=errors)
-        servers.append(Server("drom serve, FTS5 ranking", process, port, errors))
-        _wait_until_answering(process, port, "/healthz", "drom serve (FTS5 ranking)", errors)
+        servers.append(_start_drom(ctx, drom, drom_db, "drom serve, FTS5 ranking", "drom-fts5",
+                                   env=["DROM_RANKING=fts5"]))
         port = _free_port()
         errors = ctx.output(f"{NAME}-datasette.err")
         process = Background([datasette, "serve", str(peer_db), "--host", "127.0.0.1", "--port", str(port),

@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 
 from gen_network import ensure_network
-from harness import DATA, Background, BenchmarkError, Context, Row, Scenario, ScenarioResult, log
-from scenario_serve import (END, PAD, QUERIES, THREADS, Server, Side, _drom_index, _drom_path, _free_port,
-                            _get, _lua_script, _ms, _server_pid, _time_alone, _wait_idle, _wait_until_answering,
-                            _wrk)
+from harness import DATA, BenchmarkError, Context, Row, Scenario, ScenarioResult, log
+from scenario_serve import (END, PAD, QUERIES, THREADS, Side, _drom_index, _drom_path, _get, _lua_script, _ms,
+                            _server_pid, _start_drom, _time_alone, _wait_idle, _wrk)
 
 NAME = "serve-million"
 FEEDS, QUICK_FEEDS = 20000, 400
@@ -61,14 +60,10 @@ def run(ctx: Context) -> ScenarioResult:
     finally:
         state_path.write_text(json.dumps(state, indent=2) + "\n")
 
-    port = _free_port()
-    errors = ctx.output(f"{NAME}-drom.err")
     started = time.perf_counter()
-    process = Background([str(drom), "serve", "--db", str(db), "--port", str(port), "--host", "127.0.0.1",
-                          "--search-rate", "0"], stdout=ctx.output(f"{NAME}-drom.out"), stderr=errors)
-    server = Server("drom serve", process, port, errors)
+    server = _start_drom(ctx, drom, db, "drom serve", "drom", scenario=NAME, timeout=1200)
+    process, port = server.process, server.port
     try:
-        _wait_until_answering(process, port, "/healthz", "drom serve", errors, timeout=1200)
         first = _drom_path("/api/search", "Roma", [], 1)
         status, _, body, _ = _get(port, first, timeout=1200)
         startup_s = time.perf_counter() - started

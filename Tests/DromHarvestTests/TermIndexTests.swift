@@ -48,76 +48,80 @@ struct TermIndexTests {
     return Self.typed + words
   }
 
-  @Test("every word's matches and bm25 scores are FTS5's, bit for bit")
-  func scoresAreFTS5s() async throws {
+  /// A fresh index of the sample network, in a folder removed once `body` is done.
+  private func withSampleNetwork(_ body: (DromDatabase) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "drom-terms-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let database = try await harvestedSampleNetwork(folder)
-    let texts = try queries(database)
-    let compared = try await database.pool.read { db -> Int in
-      var compared = 0
-      let table = try database.searchTables.table(for: db)
-      #expect(table.termIndex.unusable == nil, "\(table.termIndex.unusable ?? "")")
-      let languages = table.indexedLanguages
-      for text in texts {
-        let forms = QueryForms(text, languages: languages)
-        guard let match = forms.ftsMatch else { continue }
-        let memory = try #require(table.textMatches(forms), "\(text)")
-        var fts5: [Int64: Double] = [:]
-        for row in try Row.fetchAll(
-          db,
-          sql:
-            "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?",
-          arguments: [match])
-        {
-          fts5[row[0]] = row[1]
+    try await body(try await harvestedSampleNetwork(folder))
+  }
+
+  @Test("every word's matches and bm25 scores are FTS5's, bit for bit")
+  func scoresAreFTS5s() async throws {
+    try await withSampleNetwork { database in
+      let texts = try queries(database)
+      let compared = try await database.pool.read { db -> Int in
+        var compared = 0
+        let table = try database.searchTables.table(for: db)
+        #expect(table.termIndex.unusable == nil, "\(table.termIndex.unusable ?? "")")
+        let languages = table.indexedLanguages
+        for text in texts {
+          let forms = QueryForms(text, languages: languages)
+          guard let match = forms.ftsMatch else { continue }
+          let memory = try #require(table.textMatches(forms), "\(text)")
+          var fts5: [Int64: Double] = [:]
+          for row in try Row.fetchAll(
+            db,
+            sql:
+              "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?",
+            arguments: [match])
+          {
+            fts5[row[0]] = row[1]
+          }
+          let mine = Dictionary(
+            uniqueKeysWithValues: memory.map { (table.items[Int($0.row)].id, $0.score) })
+          #expect(Set(mine.keys) == Set(fts5.keys), "\(text): the same entries match")
+          for (id, score) in fts5 where mine[id] != nil {
+            #expect(
+              mine[id]!.bitPattern == score.bitPattern,
+              "\(text), entry \(id): \(mine[id]!) vs \(score)")
+          }
+          compared += fts5.count
         }
-        let mine = Dictionary(
-          uniqueKeysWithValues: memory.map { (table.items[Int($0.row)].id, $0.score) })
-        #expect(Set(mine.keys) == Set(fts5.keys), "\(text): the same entries match")
-        for (id, score) in fts5 where mine[id] != nil {
-          #expect(
-            mine[id]!.bitPattern == score.bitPattern,
-            "\(text), entry \(id): \(mine[id]!) vs \(score)")
-        }
-        compared += fts5.count
+        return compared
       }
-      return compared
+      #expect(compared > 300, "the comparison covered \(compared) scored matches")
     }
-    #expect(compared > 300, "the comparison covered \(compared) scored matches")
   }
 
   @Test("facet counts through bitsets are the counts match by match")
   func facetPlanCounts() async throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "drom-terms-\(UUID())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let database = try await harvestedSampleNetwork(folder)
-    let texts = try queries(database)
-    let compared = try await database.pool.read { db -> Int in
-      let table = try database.searchTables.table(for: db)
-      var compared = 0
-      for text in [""] + texts {
-        for filters in [[:], [Facet.kind: ["practice"]]] as [[Facet: [String]]] {
-          var matches = try #require(Matches(SearchQuery(text: "", filters: filters), table: table))
-          if text.isEmpty {
-            matches.admitAll()
-          } else if let found = table.textMatches(
-            QueryForms(text, languages: table.indexedLanguages))
-          {
-            matches.admit(found)
+    try await withSampleNetwork { database in
+      let texts = try queries(database)
+      let compared = try await database.pool.read { db -> Int in
+        let table = try database.searchTables.table(for: db)
+        var compared = 0
+        for text in [""] + texts {
+          for filters in [[:], [Facet.kind: ["practice"]]] as [[Facet: [String]]] {
+            var matches = try #require(
+              Matches(SearchQuery(text: "", filters: filters), table: table))
+            if text.isEmpty {
+              matches.admitAll()
+            } else if let found = table.textMatches(
+              QueryForms(text, languages: table.indexedLanguages))
+            {
+              matches.admit(found)
+            }
+            let bitsets = matches.facetCounts(bitsets: true)
+            #expect(bitsets == matches.facetCounts(bitsets: false), "'\(text)' \(filters)")
+            compared += bitsets.values.reduce(0) { $0 + $1.count }
           }
-          let bitsets = matches.facetCounts(bitsets: true)
-          #expect(bitsets == matches.facetCounts(bitsets: false), "'\(text)' \(filters)")
-          compared += bitsets.values.reduce(0) { $0 + $1.count }
         }
+        return compared
       }
-      return compared
+      #expect(compared > 1000, "\(compared) counts compared")
     }
-    #expect(compared > 1000, "\(compared) counts compared")
   }
 
   @Test(
