@@ -53,9 +53,10 @@ import sqlite3
 import statistics
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import quote, urlencode
 
 from gen_network import ensure_network, write_registry
@@ -598,6 +599,23 @@ def _ms(value: float) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
 
 
+@contextmanager
+def _serve_data(name: str, feeds: int) -> Iterator[tuple[dict, Path, dict]]:
+    """The generated network of `feeds` × ENTRIES (made once), its folder of cached indexes,
+    and that folder's state (which binary harvested what), written back when done."""
+    meta = ensure_network(DATA, feeds, ENTRIES, SEED)
+    log(f"{name}: {Path(meta['directory']).name}: {feeds} feeds × {ENTRIES} entries = {meta['entries']:,}, "
+        f"{meta['bytes'] / 1e6:.0f} MB ({'reused' if meta['reused'] else 'generated'})")
+    folder = DATA / f"serve-{Path(meta['directory']).name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    state_path = folder / "state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    try:
+        yield meta, folder, state
+    finally:
+        state_path.write_text(json.dumps(state, indent=2) + "\n")
+
+
 def _start_drom(ctx: Context, drom: Path, db: Path, name: str, tag: str, env: Optional[list[str]] = None,
                 scenario: str = NAME, timeout: float = 120) -> Server:
     """`drom serve` on a free loopback port, from the repository root (it finds Site/ and
@@ -627,19 +645,10 @@ def run(ctx: Context) -> ScenarioResult:
     python = _venv_python(ctx, {"feedparser": "feedparser", "requests": "requests", "tantivy": "tantivy==0.27.0"})
     drom = ctx.drom()
 
-    meta = ensure_network(DATA, feeds, ENTRIES, SEED)
-    entries = meta["entries"]
-    log(f"{NAME}: {Path(meta['directory']).name}: {feeds} feeds × {ENTRIES} entries = {entries:,}, "
-        f"{meta['bytes'] / 1e6:.0f} MB ({'reused' if meta['reused'] else 'generated'})")
-    folder = DATA / f"serve-{Path(meta['directory']).name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    state_path = folder / "state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    try:
+    with _serve_data(NAME, feeds) as (meta, folder, state):
         drom_db = _drom_index(ctx, drom, meta, folder, state)
         peer_db = _peer_index(ctx, python, meta, folder, state)
-    finally:
-        state_path.write_text(json.dumps(state, indent=2) + "\n")
+    entries = meta["entries"]
     metadata = folder / "datasette-metadata.json"
     # Datasette finds an FTS table by itself only when its `content=` is double-quoted; the
     # peer's is single-quoted, so say which table it is.

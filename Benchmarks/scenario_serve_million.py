@@ -22,15 +22,12 @@ import statistics
 import time
 from pathlib import Path
 
-from gen_network import ensure_network
-from harness import DATA, BenchmarkError, Context, Row, Scenario, ScenarioResult, log
-from scenario_serve import (END, PAD, QUERIES, THREADS, Side, _drom_index, _drom_path, _get, _lua_script, _ms,
-                            _server_pid, _start_drom, _time_alone, _wait_idle, _wrk)
+from harness import BenchmarkError, Context, Row, Scenario, ScenarioResult, log
+from scenario_serve import (END, ENTRIES, PAD, QUERIES, THREADS, Side, _drom_index, _drom_path, _get, _lua_script, _ms,
+                            _serve_data, _server_pid, _start_drom, _time_alone, _wait_idle, _wrk)
 
 NAME = "serve-million"
 FEEDS, QUICK_FEEDS = 20000, 400
-ENTRIES = 50
-SEED = 1
 CONNECTIONS = 16
 DURATION, QUICK_DURATION = 20, 10
 WARMUP = 2
@@ -47,18 +44,9 @@ def run(ctx: Context) -> ScenarioResult:
     feeds = QUICK_FEEDS if ctx.quick else FEEDS
     wrk = ctx.debian_tool("wrk", "wrk")
     drom = ctx.drom()
-    meta = ensure_network(DATA, feeds, ENTRIES, SEED)
-    entries = meta["entries"]
-    log(f"{NAME}: {Path(meta['directory']).name}: {feeds} feeds × {ENTRIES} entries = {entries:,}, "
-        f"{meta['bytes'] / 1e6:.0f} MB ({'reused' if meta['reused'] else 'generated'})")
-    folder = DATA / f"serve-{Path(meta['directory']).name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    state_path = folder / "state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    try:
+    with _serve_data(NAME, feeds) as (meta, folder, state):
         db = _drom_index(ctx, drom, meta, folder, state, name=NAME)
-    finally:
-        state_path.write_text(json.dumps(state, indent=2) + "\n")
+    entries = meta["entries"]
 
     started = time.perf_counter()
     server = _start_drom(ctx, drom, db, "drom serve", "drom", scenario=NAME, timeout=1200)

@@ -15,8 +15,13 @@ extension DromDatabase {
       var cards = 0
       let decoder = JSONDecoder()
       decoder.dateDecodingStrategy = .iso8601
+      var bySource: [Int64: (key: String, counts: SyncCounts)] = [:]
       let rows = try Row.fetchAll(
-        db, sql: "SELECT id, data FROM entry WHERE data LIKE '%\"individual\"%'")
+        db,
+        sql: """
+          SELECT entry.id, entry.data, entry.sourceId, source.key FROM entry
+          JOIN source ON source.id = entry.sourceId WHERE entry.data LIKE '%"individual"%'
+          """)
       for row in rows {
         var entry = try decoder.decode(Entry.self, from: Data((row["data"] as String).utf8))
         let kept = entry.contacts.filter {
@@ -25,10 +30,13 @@ extension DromDatabase {
         guard kept.count < entry.contacts.count else { continue }
         cards += entry.contacts.count - kept.count
         let rowID: Int64 = row["id"]
+        let sourceID: Int64 = row["sourceId"]
         if entry.kind == .person && !kept.contains(where: \.isPersonal) {
           try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [rowID])
           removed += 1
+          bySource[sourceID, default: (row["key"], SyncCounts())].counts.deleted += 1
         } else {
+          bySource[sourceID, default: (row["key"], SyncCounts())].counts.changed += 1
           entry.contacts = kept
           let data = try DromDatabase.entryEncoder.encode(entry)
           try db.execute(
@@ -37,6 +45,9 @@ extension DromDatabase {
               String(decoding: data, as: UTF8.self), Hex.lowercase(SHA256.hash(data: data)), rowID,
             ])
         }
+      }
+      try recordChangesOutsideHarvest(bySource, now: now, db: db) {
+        "consent ran out: \($0.deleted) people removed, \($0.changed) entries without a contact"
       }
       return (removed, cards)
     }

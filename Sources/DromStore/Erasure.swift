@@ -38,21 +38,12 @@ extension DromDatabase {
             sourceKey: row["key"], entryHash: hash, entryID: row["entryID"], title: row["title"],
             erasedAt: now))
       }
-      // Searches, their caches and the pages follow the index's newest harvest record: one per
-      // partner says what left (its feed was not read: "not modified", with the deletions).
-      var bySource: [Int64: (key: String, count: Int)] = [:]
+      var bySource: [Int64: (key: String, counts: SyncCounts)] = [:]
       for row in rows {
-        bySource[row["sourceId"], default: (row["key"], 0)].count += 1
+        bySource[row["sourceId"], default: (row["key"], SyncCounts())].counts.deleted += 1
       }
-      for (sourceID, erasedHere) in bySource.sorted(by: { $0.key < $1.key }) {
-        var counts = SyncCounts()
-        counts.deleted = erasedHere.count
-        try insert(
-          HarvestRecord(
-            sourceKey: erasedHere.key, sourceTitle: erasedHere.key, startedAt: now,
-            finishedAt: now, outcome: .notModified, counts: counts,
-            message: "\(erasedHere.count) erased at a person's request (drom erase)"),
-          sourceID: sourceID, db: db)
+      try recordChangesOutsideHarvest(bySource, now: now, db: db) {
+        "\($0.deleted) erased at a person's request (drom erase)"
       }
       return erased
     }
@@ -101,5 +92,22 @@ extension DromDatabase {
   private static func checkpoint(_ db: Database) throws -> (Bool, Int, Int) {
     let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
     return ((row?[0] as Int?) == 1, row?[1] ?? 0, row?[2] ?? 0)
+  }
+
+  /// Records entries removed or changed outside a harvest (`drom erase`, consent that ran
+  /// out), one record per partner, its feed not read ("not modified", with the counts):
+  /// searches, their caches and the pages follow the index's newest harvest record, and the
+  /// search table reads again the partners whose records changed anything.
+  func recordChangesOutsideHarvest(
+    _ bySource: [Int64: (key: String, counts: SyncCounts)], now: Date, db: Database,
+    message: (SyncCounts) -> String
+  ) throws {
+    for (sourceID, change) in bySource.sorted(by: { $0.key < $1.key }) {
+      try insert(
+        HarvestRecord(
+          sourceKey: change.key, sourceTitle: change.key, startedAt: now, finishedAt: now,
+          outcome: .notModified, counts: change.counts, message: message(change.counts)),
+        sourceID: sourceID, db: db)
+    }
   }
 }

@@ -176,9 +176,11 @@ extension DromDatabase {
               "SELECT rowid, bm25(entryText, 10.0, 4.0, 1.0) FROM entryText WHERE entryText MATCH ?"
           ),
           arguments: [textMatch])
+        var found: [(row: Int32, score: Double)] = []
         while let row = try scored.next() {
-          if let index = table.row(of: row[0]) { matches.admit(index, score: row[1]) }
+          if let index = table.row(of: row[0]) { found.append((index, row[1])) }
         }
+        matches.admit(found)
       }
       profile.lap("admit \(matches.rows.count)")
       if !query.rawSyntax {
@@ -254,9 +256,9 @@ extension DromDatabase {
     ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
     var snippets: [Int64: String] = [:]
     let ids = rows.map { $0["id"] as Int64 }
-    if let forms, let phrases = forms.phrases() {
+    if let forms, let phrases = forms.phrases {
       // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
-      TermCachePool.shared.with { caches in
+      ReusePool.snippetTerms.with { caches in
         for row in rows {
           let columns: [String?] = [row["title"], row["summary"], row["contentText"]]
           if let snippet = Snippet.make(

@@ -38,19 +38,8 @@ struct Matches {
     taken = [Bool](repeating: false, count: table.items.count)
   }
 
-  mutating func admit(_ row: Int32, score: Double) {
-    let index = Int(row)
-    guard !taken[index] else { return }
-    taken[index] = true
-    let item = table.items[index]
-    guard item.alive, passesFilters(item) else { return }
-    if let updatedSince, !(item.updated >= updatedSince) { return }
-    rows.append(row)
-    scores.append(score)
-  }
-
-  /// Many at once (a text search's matches, a concept's entries): the same as `admit` one by
-  /// one, in one loop over raw buffers.
+  /// Admits matches (a text search's, a concept's entries, the whole index) that pass the
+  /// filters and the date, each row once, in one loop over raw buffers.
   mutating func admit(_ scored: [(row: Int32, score: Double)]) {
     let (filtered, allFilters, updatedSince) = (!filters.isEmpty, allFilters, updatedSince)
     var newScores: [Double] = []
@@ -100,7 +89,7 @@ struct Matches {
 
   /// Every entry: a search without words lists the index.
   mutating func admitAll() {
-    for row in table.items.indices { admit(Int32(row), score: Self.conceptOnlyScore) }
+    admit(table.items.indices.map { (Int32($0), Self.conceptOnlyScore) })
   }
 
   /// Entries tagged with one concept of every group, and, when given, whose text matches too.
@@ -148,16 +137,6 @@ struct Matches {
       }
     }
     admit(tagged.map { ($0, Self.conceptOnlyScore) })
-  }
-
-  private func passesFilters(_ item: SearchTable.Item) -> Bool {
-    guard !filters.isEmpty else { return true }
-    var found: UInt64 = 0
-    let start = Int(item.facetStart)
-    for slot in start..<start + Int(item.facetCount) {
-      found |= filterBits[Int(table.facetValues[slot])]
-    }
-    return found == allFilters
   }
 
   /// One match per translation group (the version in the reader's language, then the best

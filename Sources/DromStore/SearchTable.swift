@@ -74,7 +74,7 @@ struct SearchTable: Sendable {
   static func load(_ db: Database, generation: Int64) throws -> SearchTable {
     var table = SearchTable(generation: generation)
     try table.append(db, entriesWhere: "1", arguments: [])
-    try table.checkTermIndex(db)
+    table.deriveFromLiveRows(totals: try TermIndex.totals(db))
     return table
   }
 
@@ -113,20 +113,25 @@ struct SearchTable: Sendable {
         db,
         entriesWhere: "sourceId IN (\(databaseQuestionMarks(count: sources.count)))",
         arguments: StatementArguments(sources))
-      // Deletions alone add no rows, so `append` stops early: what depends on the live rows
-      // is worked out again here.
-      indexedLanguages = liveLanguages()
-      numberSharedGroups()
-      planFacetCounts()
     }
+    // Entries changed without a record saying so would leave the table behind FTS5: then it is
+    // loaded whole rather than trusted.
+    let totals = try TermIndex.totals(db)
+    if termIndex.unusable == nil, termIndex.disagreement(with: totals) != nil { return false }
+    if !sources.isEmpty { deriveFromLiveRows(totals: totals) }
     self.generation = generation
-    try checkTermIndex(db)
     return true
   }
 
-  private mutating func checkTermIndex(_ db: Database) throws {
-    textTotals = try TermIndex.totals(db)
-    termIndex.check(against: textTotals)
+  /// What depends on which rows are live, worked out once after a load or a refresh that
+  /// changed rows: the index's languages, the shared groups, the facet-count plan, and the
+  /// term index checked against FTS5's `totals`.
+  private mutating func deriveFromLiveRows(totals: (rows: Int64, tokens: Int64)?) {
+    indexedLanguages = liveLanguages()
+    numberSharedGroups()
+    planFacetCounts()
+    textTotals = totals
+    termIndex.check(against: totals)
   }
 
   /// The rows whose text matches every word of `forms`, with their bm25 scores (FTS5's, lower
@@ -198,9 +203,6 @@ struct SearchTable: Sendable {
     if current >= 0 {
       items[Int(current)].facetCount = Int32(facetValues.count) - items[Int(current)].facetStart
     }
-    indexedLanguages = liveLanguages()
-    numberSharedGroups()
-    planFacetCounts()
     let position = self.position
     try termIndex.append(
       db, entriesWhere: condition, arguments: arguments, first: first

@@ -7,17 +7,6 @@ import Foundation
 /// `fts5SentenceFinderCb`, `fts5HighlightCb`, `fts5CInstIterNext`) step by step, so the
 /// snippets are FTS5's to the byte (`TermIndexTests` compares them).
 struct Snippet {
-  /// One phrase of the query: a single term, or a prefix; `group` is its word.
-  struct Phrase {
-    var group: Int
-    var term: [UInt8]
-    var isPrefix: Bool
-
-    func matches(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
-      isPrefix ? token.starts(with: term) : token.elementsEqual(term)
-    }
-  }
-
   /// One column as FTS5 reads it: the language marks, then the text; its tokens' byte ranges
   /// in that string, and the phrases each token matches.
   private struct Column {
@@ -38,7 +27,7 @@ struct Snippet {
   /// The snippet, or nil when the texts do not match every group (FTS5 would not return the
   /// row). `columns` are title, summary and content (nil: NULL).
   static func make(
-    columns values: [String?], language: String, phrases: [Phrase], groups: Int,
+    columns values: [String?], language: String, phrases: [QueryForms.Phrase], groups: Int,
     open: String, close: String, ellipsis: String = "…", tokens: Int = 16,
     caches: inout [String: TermCache]
   ) -> String? {
@@ -208,17 +197,9 @@ struct Snippet {
   }
 }
 
-/// Term caches for making snippets, kept between searches: a hit's words are mostly words
-/// other hits had, and a cached word skips Snowball. At most a few are kept (each holds up to
-/// 30 000 words a language).
-final class TermCachePool: @unchecked Sendable {  // `free` under `lock`
-  static let shared = TermCachePool()
-  private let lock = NSLock()
-  private var free: [[String: TermCache]] = []
-
-  func with<R>(_ body: (inout [String: TermCache]) throws -> R) rethrows -> R {
-    var caches = lock.withLock { free.popLast() } ?? [:]
-    defer { lock.withLock { if free.count < 4 { free.append(caches) } } }
-    return try body(&caches)
-  }
+extension ReusePool where Value == [String: TermCache] {
+  /// Term caches for making snippets, kept between searches: a hit's words are mostly words
+  /// other hits had, and a cached word skips Snowball. At most 4 are kept (each holds up to
+  /// 30 000 words a language).
+  static let snippetTerms = ReusePool(limit: 4) { [:] }
 }

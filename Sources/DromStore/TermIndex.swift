@@ -140,21 +140,21 @@ struct TermIndex: Sendable {
 
   /// Checks the live rows against FTS5's count of rows and tokens, which bm25 divides by.
   mutating func check(against totals: (rows: Int64, tokens: Int64)?) {
-    guard unusable == nil else { return }
-    guard let totals else {
-      unusable = "FTS5 has no averages record"
-      return
-    }
+    if unusable == nil { unusable = disagreement(with: totals) }
+  }
+
+  /// How the live rows differ from FTS5's count of rows and tokens; nil when they agree.
+  func disagreement(with totals: (rows: Int64, tokens: Int64)?) -> String? {
+    guard let totals else { return "FTS5 has no averages record" }
     var rows: Int64 = 0
     var tokens: Int64 = 0
     for (row, isLive) in live.enumerated() where isLive {
       rows += 1
       tokens += Int64(lengths[row])
     }
-    if rows != totals.rows || tokens != totals.tokens {
-      unusable =
-        "FTS5 counts \(totals.rows) entries and \(totals.tokens) tokens, the table \(rows) and \(tokens)"
-    }
+    guard rows != totals.rows || tokens != totals.tokens else { return nil }
+    return
+      "FTS5 counts \(totals.rows) entries and \(totals.tokens) tokens, the table \(rows) and \(tokens)"
   }
 
   private mutating func intern(_ term: UnsafeBufferPointer<UInt8>) -> Int32 {

@@ -11,7 +11,23 @@ struct QueryForms {
     var isPrefix: Bool
   }
 
+  /// One phrase of the MATCH expression: a form as the single term FTS5 reads it as (the query
+  /// tokenizer folds it again), exact or a prefix; `group` is its word.
+  struct Phrase {
+    var group: Int
+    var term: [UInt8]
+    var isPrefix: Bool
+
+    func matches(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+      isPrefix ? token.starts(with: term) : token.elementsEqual(term)
+    }
+  }
+
   let groups: [[Form]]
+  /// Every form's phrase, in the MATCH expression's order; nil when a form is not exactly one
+  /// term (FTS5 would read a phrase, which only it answers). Made once, for the ranking and
+  /// the snippets.
+  let phrases: [Phrase]?
 
   init(_ text: String, languages: [String]) {
     var groups: [[Form]] = []
@@ -26,13 +42,11 @@ struct QueryForms {
           .map { Form(text: $0, isPrefix: $0.count >= 5) })
     }
     self.groups = groups
+    phrases = Self.phrases(of: groups)
   }
 
-  /// Each form as the single term FTS5 reads it as (the query tokenizer folds it again), in
-  /// the MATCH expression's order; nil when a form is not exactly one term (FTS5 would read a
-  /// phrase, which only it answers).
-  func phrases() -> [Snippet.Phrase]? {
-    var phrases: [Snippet.Phrase] = []
+  private static func phrases(of groups: [[Form]]) -> [Phrase]? {
+    var phrases: [Phrase] = []
     var caches: [String: TermCache] = [:]
     for (group, forms) in groups.enumerated() {
       for form in forms {
@@ -44,7 +58,7 @@ struct QueryForms {
           }
         }
         guard found.count == 1 else { return nil }
-        phrases.append(Snippet.Phrase(group: group, term: found[0], isPrefix: form.isPrefix))
+        phrases.append(Phrase(group: group, term: found[0], isPrefix: form.isPrefix))
       }
     }
     return phrases
@@ -66,7 +80,7 @@ struct QueryForms {
 
 extension TermIndex {
   /// One phrase of the MATCH expression, in its order there: the terms it matches.
-  private struct Phrase {
+  private struct PostingsPhrase {
     var group: Int
     var terms: [Int32]
   }
@@ -80,22 +94,23 @@ extension TermIndex {
     _ forms: QueryForms, totals: (rows: Int64, tokens: Int64), scoring: Bool = true
   ) -> [(row: Int32, score: Double)]? {
     guard unusable == nil, !forms.groups.isEmpty, forms.groups.count <= 64,
-      let queryPhrases = forms.phrases()
+      let queryPhrases = forms.phrases
     else { return nil }
     let phrases = queryPhrases.map { phrase in
       let terms = phrase.term.withUnsafeBufferPointer { term -> [Int32] in
         phrase.isPrefix ? Array(ids(withPrefix: term)) : id(of: term).map { [$0] } ?? []
       }
-      return Phrase(group: phrase.group, terms: terms)
+      return PostingsPhrase(group: phrase.group, terms: terms)
     }
     let all: UInt64 = forms.groups.count == 64 ? .max : (1 << UInt64(forms.groups.count)) - 1
-    return TermScratch.pool.with(rows: lengths.count) { scratch in
-      evaluate(phrases, all: all, totals: totals, scoring: scoring, scratch)
+    return TermScratch.pool.with { scratch in
+      scratch.reserve(lengths.count)
+      return evaluate(phrases, all: all, totals: totals, scoring: scoring, scratch)
     }
   }
 
   private func evaluate(
-    _ phrases: [Phrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
+    _ phrases: [PostingsPhrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
     _ scratch: TermScratch
   ) -> [(row: Int32, score: Double)] {
     live.withUnsafeBufferPointer { live in
@@ -108,7 +123,7 @@ extension TermIndex {
   }
 
   private func evaluate(
-    _ phrases: [Phrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
+    _ phrases: [PostingsPhrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
     _ scratch: TermScratch, live: UnsafeBufferPointer<Bool>, lengths: UnsafeBufferPointer<Int32>
   ) -> [(row: Int32, score: Double)] {
     let (mask, lastPhrase, frequency, score) =
@@ -185,8 +200,6 @@ extension TermIndex {
 /// zeroed (a search clears only the rows it touched), so that a search costs its matches, not
 /// the index's size.
 final class TermScratch: @unchecked Sendable {  // used by one search at a time (the pool's lock)
-  static let pool = Pool()
-
   private(set) var capacity = 0
   private(set) var mask = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
   /// The last phrase (counted from 1) that found the row.
@@ -218,15 +231,5 @@ final class TermScratch: @unchecked Sendable {  // used by one search at a time 
   deinit { release() }
 
   /// Scratches for the searches running at once: as many as there ever were at the same time.
-  final class Pool: @unchecked Sendable {  // `free` under `lock`
-    private let lock = NSLock()
-    private var free: [TermScratch] = []
-
-    func with<R>(rows: Int, _ body: (TermScratch) -> R) -> R {
-      let scratch = lock.withLock { free.popLast() } ?? TermScratch()
-      scratch.reserve(rows)
-      defer { lock.withLock { free.append(scratch) } }
-      return body(scratch)
-    }
-  }
+  static let pool = ReusePool(limit: .max) { TermScratch() }
 }

@@ -95,6 +95,37 @@ struct TermIndexTests {
     }
   }
 
+  @Test(
+    "entries removed without a record saying so: the table is loaded again, not trusted, and ranks as FTS5 does"
+  )
+  func unrecordedDeletion() async throws {
+    try await withSampleNetwork { database in
+      let query = SearchQuery(text: "Roma", limit: 50)
+      let before = try database.search(query, vocabulary: .empty, engine: .memory)
+      let gone = try #require(before.hits.first)
+      try await database.pool.write { db in
+        try db.execute(sql: "DELETE FROM entry WHERE entryID = ?", arguments: [gone.entryID])
+        // A new state of the index whose record counts no change.
+        let source = try #require(
+          try Int64.fetchOne(
+            db, sql: "SELECT id FROM source WHERE key = ?", arguments: [gone.sourceKey]))
+        try database.insert(
+          HarvestRecord(
+            sourceKey: gone.sourceKey, sourceTitle: gone.sourceKey, startedAt: Date(),
+            finishedAt: Date(), outcome: .notModified),
+          sourceID: source, db: db)
+      }
+      let after = try database.search(query, vocabulary: .empty, engine: .memory)
+      #expect(after.total == before.total - 1)
+      #expect(!after.hits.contains { $0.entryID == gone.entryID })
+      #expect(after == (try database.search(query, vocabulary: .empty, engine: .fts5)))
+      let unusable = try await database.pool.read { db in
+        try database.searchTables.table(for: db).termIndex.unusable
+      }
+      #expect(unusable == nil, "\(unusable ?? "")")
+    }
+  }
+
   @Test("facet counts through bitsets are the counts match by match")
   func facetPlanCounts() async throws {
     try await withSampleNetwork { database in
