@@ -57,10 +57,12 @@ struct APIRoutes {
       let results = try await directory.database.search(
         parameters.query(readerLanguage: request.uri.queryParameters["lang"].map(String.init)),
         vocabulary: directory.vocabulary, cache: directory.cache)
-      return try Responses.json(
-        SearchResponse(
-          total: results.total, page: parameters.page, pageSize: SearchParameters.pageSize,
-          hits: results.hits, facets: results.facets), request: request)
+      return Responses.make(
+        SearchResponseJSON.encode(
+          SearchResponse(
+            total: results.total, page: parameters.page, pageSize: SearchParameters.pageSize,
+            hits: results.hits, facets: results.facets)),
+        type: "application/json; charset=utf-8", request: request)
     }
     router.get("/api/search.csv") { request, _ in
       let parameters = try SearchParameters.read(request)

@@ -71,6 +71,22 @@ final class DromTokenizer: FTS5CustomTokenizer {
     caches[cacheKey] = cache
   }
 
+  /// The same over UTF-8 (the mark is one byte, never inside a longer character).
+  static func stripMarks(_ bytes: [UInt8]) -> [UInt8] {
+    guard bytes.contains(mark) else { return bytes }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var inside = false
+    for byte in bytes {
+      if byte == mark {
+        inside.toggle()
+      } else if !inside {
+        out.append(byte)
+      }
+    }
+    return out
+  }
+
   /// Removes the language marks from text FTS5 hands back (snippets).
   static func stripMarks(_ text: String) -> String {
     guard text.utf8.contains(mark) else { return text }
@@ -87,25 +103,68 @@ final class DromTokenizer: FTS5CustomTokenizer {
   }
 }
 
-/// Words already analysed, keyed by a hash of their bytes (checked against the word itself), so
-/// that a repeated word costs a lookup and no allocation.
+/// Words already analysed, so that a repeated word costs a lookup and no allocation: an
+/// open-addressed table keyed by a hash of the word's bytes (checked against the word itself),
+/// words and terms kept in one byte arena. No reference counting and no second hash per
+/// lookup, which a dictionary of arrays cost (a quarter of tokenizing a hit for its snippet).
 struct TermCache {
-  private var entries: [UInt64: (word: [UInt8], term: [UInt8])] = [:]
+  private struct Slot {
+    var hash: UInt64 = 0
+    /// Where the word starts in the arena (its term follows it); -1: an empty slot.
+    var start: Int32 = -1
+    var wordLength: Int32 = 0
+    var termLength: Int32 = 0
+  }
+
   /// Per language: the most frequent words of a language fill it, and it stays a few MB even
   /// with every partner language in the index.
   private static let limit = 30_000
+  private static let arenaLimit = 4 << 20
+  /// Twice the limit, a power of two: probes stay short.
+  private static let slotCount = 65_536
+
+  private var slots: [Slot] = []
+  private var arena: [UInt8] = []
+  private var count = 0
 
   mutating func withTerm<R>(
     _ word: UnsafeBufferPointer<UInt8>, stemmer: Stemmer?, _ body: (UnsafeBufferPointer<UInt8>) -> R
   ) -> R {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
     for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    if let known = entries[hash], known.word.elementsEqual(word) {
-      return known.term.withUnsafeBufferPointer(body)
+    if slots.isEmpty { slots = [Slot](repeating: Slot(), count: Self.slotCount) }
+    let mask = Self.slotCount - 1
+    var index = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+    while true {
+      let slot = slots[index]
+      if slot.start < 0 { break }
+      if slot.hash == hash, Int(slot.wordLength) == word.count {
+        let found: R? = arena.withUnsafeBufferPointer { arena in
+          let start = Int(slot.start)
+          guard UnsafeBufferPointer(rebasing: arena[start..<start + word.count]).elementsEqual(word)
+          else { return nil }
+          let termStart = start + word.count
+          return body(
+            UnsafeBufferPointer(rebasing: arena[termStart..<termStart + Int(slot.termLength)]))
+        }
+        if let found { return found }
+      }
+      index = (index + 1) & mask
     }
-    let term = Analyzer.withTerm(word, stemmer: stemmer) { Array($0) }
-    if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
-    if entries[hash] == nil { entries[hash] = (Array(word), term) }
-    return term.withUnsafeBufferPointer(body)
+    return Analyzer.withTerm(word, stemmer: stemmer) { term in
+      if count >= Self.limit || arena.count + word.count + term.count > Self.arenaLimit {
+        for slot in slots.indices { slots[slot].start = -1 }
+        arena.removeAll(keepingCapacity: true)
+        count = 0
+        index = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+      }
+      slots[index] = Slot(
+        hash: hash, start: Int32(arena.count), wordLength: Int32(word.count),
+        termLength: Int32(term.count))
+      arena.append(contentsOf: word)
+      arena.append(contentsOf: term)
+      count += 1
+      return body(term)
+    }
   }
 }

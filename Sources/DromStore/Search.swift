@@ -165,7 +165,9 @@ extension DromDatabase {
       textMatch = forms?.ftsMatch
     }
     if let textMatch {
-      if let forms, engine == .memory, let scored = table.textMatches(forms) {
+      if let forms, engine == .memory,
+        let scored = table.textMatches(forms, within: matches.allowed)
+      {
         profile.lap("rank in memory")
         matches.admit(scored)
       } else {
@@ -218,16 +220,17 @@ extension DromDatabase {
     guard !groups.isEmpty else { return }
     let concepts = groups.map { $0.compactMap { matches.table.valueID(.concept, $0) } }
     guard concepts.allSatisfy({ !$0.isEmpty }) else { return }
-    var restMatches: Set<Int64>?
+    var restMatches: RowBits?
     let restForms = QueryForms(rest.joined(separator: " "), languages: languages)
+    let table = matches.table
     if engine == .memory, !restForms.groups.isEmpty,
-      let found = matches.table.textMatches(restForms, scoring: false)
+      let found = table.textMatches(restForms, within: matches.allowed, scoring: false)
     {
-      restMatches = Set(found.map { matches.table.items[Int($0.row)].id })
+      restMatches = RowBits(rows: table.items.count, holding: found.rows)
     } else if let restText = restForms.ftsMatch {
-      restMatches = Set(
-        try Int64.fetchAll(
-          db, sql: "SELECT rowid FROM entryText WHERE entryText MATCH ?", arguments: [restText]))
+      let ids = try Int64.fetchAll(
+        db, sql: "SELECT rowid FROM entryText WHERE entryText MATCH ?", arguments: [restText])
+      restMatches = RowBits(rows: table.items.count, holding: ids.compactMap { table.row(of: $0) })
     }
     matches.admitTagged(with: concepts, alsoMatching: restMatches)
   }
@@ -253,20 +256,20 @@ extension DromDatabase {
           FROM entry JOIN source ON source.id = entry.sourceId
           WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
           """), arguments: StatementArguments(Array(order.keys))
-    ).sorted { order[$0["id"] as Int64]! < order[$1["id"] as Int64]! }
+    ).sorted { order[$0[Column.id] as Int64]! < order[$1[Column.id] as Int64]! }
     var snippets: [Int64: String] = [:]
-    let ids = rows.map { $0["id"] as Int64 }
+    let ids = rows.map { $0[Column.id] as Int64 }
     if let forms, let phrases = forms.phrases {
       // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
       ReusePool.snippetTerms.with { caches in
         for row in rows {
-          let columns: [String?] = [row["title"], row["summary"], row["contentText"]]
+          let columns: [String?] = [row[Column.title], row[Column.summary], row[Column.content]]
           if let snippet = Snippet.make(
-            columns: columns, language: row["language"] ?? "", phrases: phrases,
+            columns: columns, language: row[Column.language] ?? "", phrases: phrases,
             groups: forms.groups.count, open: highlight.open, close: highlight.close,
             caches: &caches)
           {
-            snippets[row["id"]] = snippet
+            snippets[row[Column.id]] = snippet
           }
         }
       }
@@ -283,26 +286,36 @@ extension DromDatabase {
       }
     }
     return try rows.map { row in
+      let id: Int64 = row[Column.id]
       var hit = SearchHit(
-        sourceKey: row["sourceKey"], sourceTitle: row["sourceTitle"], entryID: row["entryID"],
-        kind: row["kind"], language: row["language"], title: row["title"],
-        snippet: snippets[row["id"]] ?? row["summaryText"] ?? "", link: row["link"],
-        updated: row["updated"], slug: row["slug"] ?? "")
+        sourceKey: row[Column.sourceKey], sourceTitle: row[Column.sourceTitle],
+        entryID: row[Column.entryID], kind: row[Column.kind], language: row[Column.language],
+        title: row[Column.title],
+        snippet: snippets[id] ?? row[Column.summaryText] ?? "", link: row[Column.link],
+        updated: row[Column.updated], slug: row[Column.slug] ?? "")
       // The table knows when no other entry shares the practice: then there is nothing to ask.
       let shared = table.map { table in
-        table.row(of: row["id"]).map { table.items[Int($0)].cluster >= 0 } ?? true
+        table.row(of: id).map { table.items[Int($0)].cluster >= 0 } ?? true
       }
-      if let clusterKey: String = row["clusterKey"], shared ?? true {
+      if let clusterKey: String = row[Column.clusterKey], shared ?? true {
         hit.alsoPublishedBy = try String.fetchAll(
           db.cachedStatement(
             sql: """
               SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
               JOIN source ON source.id = entry.sourceId
               WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
-              """), arguments: [clusterKey, row["sourceId"]])
+              """), arguments: [clusterKey, row[Column.sourceID] as Int64])
       }
       return hit
     }
+  }
+
+  /// The hit query's columns, by position: a name is a lookup in every row, 15 times a hit.
+  private enum Column {
+    static let (id, entryID, kind, language, title, summary, content, link, updated) =
+      (0, 1, 2, 3, 4, 5, 6, 7, 8)
+    static let (slug, clusterKey, sourceID, sourceKey, sourceTitle, summaryText) =
+      (9, 10, 11, 12, 13, 14)
   }
 
   /// User text as an FTS5 query: every word must match, in any of its forms (`QueryForms`).

@@ -7,136 +7,72 @@ struct Matches {
   static let conceptOnlyScore = 1e9
 
   let table: SearchTable
+  /// The matches, in the order admitted, and their scores.
   private(set) var rows: [Int32] = []
   private(set) var scores: [Double] = []
-  private var taken: [Bool]
-  /// Per facet filtered on, the values any of which an entry must have.
-  private let filters: [[Int32]]
-  /// Per facet value, a bit for each filter it satisfies: an entry passes when its values
-  /// together set every filter's bit (one pass over its values, no search in lists).
-  private let filterBits: [UInt64]
-  private let allFilters: UInt64
-  private let updatedSince: Double?
+  /// The same rows as a set.
+  private(set) var matched: RowBits
+  /// The rows a match may be: live, with a value of every facet filtered on, updated since the
+  /// date asked for.
+  let allowed: RowBits
 
   /// Nil when a filter names a value no entry has: nothing can match.
   init?(_ query: SearchQuery, table: SearchTable) {
     self.table = table
-    var filters: [[Int32]] = []
+    var allowed = table.liveRows
     for (facet, values) in query.filters where !values.isEmpty {
       let ids = values.compactMap { table.valueID(facet, $0) }
       if ids.isEmpty { return nil }
-      filters.append(ids)
+      allowed.formIntersection(table.rows(withAnyOf: ids))
     }
-    self.filters = filters
-    var filterBits = [UInt64](repeating: 0, count: filters.isEmpty ? 0 : table.values.count)
-    for (index, values) in filters.enumerated() where index < 64 {
-      for value in values { filterBits[Int(value)] |= 1 << UInt64(index) }
+    if let since = query.updatedSince {
+      let since = (since.timeIntervalSince1970 * 1000).rounded() / 1000
+      let before = table.items.indices.lazy.filter { !(table.items[$0].updated >= since) }
+      for row in before { allowed.remove(Int32(row)) }
     }
-    self.filterBits = filterBits
-    allFilters = filters.count >= 64 ? .max : (1 << UInt64(filters.count)) - 1
-    updatedSince = query.updatedSince.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 }
-    taken = [Bool](repeating: false, count: table.items.count)
+    self.allowed = allowed
+    matched = RowBits(rows: table.items.count)
   }
 
-  /// Admits matches (a text search's, a concept's entries, the whole index) that pass the
-  /// filters and the date, each row once, in one loop over raw buffers.
+  /// Admits a text search's matches, all within `allowed` (`SearchTable.textMatches`), before
+  /// any other.
+  mutating func admit(_ found: TextMatches) {
+    precondition(rows.isEmpty, "text matches come first")
+    (rows, scores) = (found.rows, found.scores)
+    for row in rows { matched.insert(row) }
+  }
+
+  /// Admits matches found some other way (FTS5's) that are allowed, each row once.
   mutating func admit(_ scored: [(row: Int32, score: Double)]) {
-    let (filtered, allFilters, updatedSince) = (!filters.isEmpty, allFilters, updatedSince)
-    var newScores: [Double] = []
-    let newRows = table.items.withUnsafeBufferPointer { items in
-      table.facetValues.withUnsafeBufferPointer { facetValues in
-        filterBits.withUnsafeBufferPointer { filterBits in
-          taken.withUnsafeMutableBufferPointer { taken in
-            // Written into arrays made for them, not appended one by one.
-            [Int32](unsafeUninitializedCapacity: scored.count) { rowsOut, rowCount in
-              newScores = [Double](unsafeUninitializedCapacity: scored.count) {
-                scoresOut, scoreCount in
-                var count = 0
-                for (row, score) in scored {
-                  let index = Int(row)
-                  guard !taken[index] else { continue }
-                  taken[index] = true
-                  let item = items[index]
-                  guard item.alive else { continue }
-                  if filtered {
-                    var found: UInt64 = 0
-                    let start = Int(item.facetStart)
-                    for slot in start..<start + Int(item.facetCount) {
-                      found |= filterBits[Int(facetValues[slot])]
-                    }
-                    guard found == allFilters else { continue }
-                  }
-                  if let updatedSince, !(item.updated >= updatedSince) { continue }
-                  rowsOut[count] = row
-                  scoresOut[count] = score
-                  count += 1
-                }
-                scoreCount = count
-              }
-              rowCount = newScores.count
-            }
-          }
-        }
-      }
-    }
-    if rows.isEmpty {
-      (rows, scores) = (newRows, newScores)
-    } else {
-      rows += newRows
-      scores += newScores
+    for (row, score) in scored where allowed.contains(row) && !matched.contains(row) {
+      matched.insert(row)
+      rows.append(row)
+      scores.append(score)
     }
   }
 
-  /// Every entry: a search without words lists the index.
+  /// Every entry allowed: a search without words lists the index.
   mutating func admitAll() {
-    admit(table.items.indices.map { (Int32($0), Self.conceptOnlyScore) })
+    admit(allowed, score: Self.conceptOnlyScore)
+  }
+
+  /// The rows of `found` not yet matched, all with one score.
+  private mutating func admit(_ found: RowBits, score: Double) {
+    var found = found
+    found.subtract(matched)
+    let start = rows.count
+    found.forEachRow { rows.append($0) }
+    scores.append(contentsOf: repeatElement(score, count: rows.count - start))
+    matched.formUnion(found)
   }
 
   /// Entries tagged with one concept of every group, and, when given, whose text matches too.
-  mutating func admitTagged(with concepts: [[Int32]], alsoMatching text: Set<Int64>?) {
-    guard !concepts.isEmpty, concepts.count <= 64 else { return }
-    // Each concept value marks the groups it belongs to; an entry qualifies when its values
-    // together mark every group.
-    var groupsOf = [UInt64](repeating: 0, count: table.values.count)
-    for (group, values) in concepts.enumerated() {
-      for value in values { groupsOf[Int(value)] |= 1 << UInt64(group) }
-    }
-    let all: UInt64 = concepts.count == 64 ? .max : (1 << UInt64(concepts.count)) - 1
-    // The candidates: the rows tagged with a value of the group that tags the fewest rows (a
-    // pass over the whole table cost 3 ms at 100 000 entries); each is then checked for all.
-    func rows(of group: [Int32]) -> Int {
-      group.reduce(0) {
-        $0 + (Int($1) < table.rowsWithValue.count ? table.rowsWithValue[Int($1)].count : 0)
-      }
-    }
-    guard let driver = concepts.min(by: { rows(of: $0) < rows(of: $1) }) else { return }
-    var tagged: [Int32] = []
-    var visited = [UInt64](repeating: 0, count: (table.items.count + 63) / 64)
-    table.items.withUnsafeBufferPointer { items in
-      table.facetValues.withUnsafeBufferPointer { facetValues in
-        for value in driver where Int(value) < table.rowsWithValue.count {
-          for row in table.rowsWithValue[Int(value)] {
-            let index = Int(row)
-            let bit: UInt64 = 1 << UInt64(index & 63)
-            guard visited[index >> 6] & bit == 0 else { continue }
-            visited[index >> 6] |= bit
-            guard items[index].alive, !taken[index] else { continue }
-            let item = items[index]
-            // One group: the driver's values are all of it, so every candidate has one.
-            if concepts.count == 1 {
-              if text?.contains(item.id) ?? true { tagged.append(row) }
-              continue
-            }
-            var found: UInt64 = 0
-            for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
-              found |= groupsOf[Int(facetValues[slot])]
-            }
-            if found == all, text?.contains(item.id) ?? true { tagged.append(row) }
-          }
-        }
-      }
-    }
-    admit(tagged.map { ($0, Self.conceptOnlyScore) })
+  mutating func admitTagged(with concepts: [[Int32]], alsoMatching text: RowBits?) {
+    guard !concepts.isEmpty else { return }
+    var tagged = allowed
+    for group in concepts { tagged.formIntersection(table.rows(withAnyOf: group)) }
+    if let text { tagged.formIntersection(text) }
+    admit(tagged, score: Self.conceptOnlyScore)
   }
 
   /// One match per translation group (the version in the reader's language, then the best
@@ -175,15 +111,29 @@ struct Matches {
       return x.id < y.id
     }
     func copyPrecedes(_ a: Int, _ b: Int) -> Bool {
-      let (x, y) = (item(a), item(b))
       if scores[a] != scores[b] { return scores[a] < scores[b] }
+      let (x, y) = (item(a), item(b))
       if x.updated != y.updated { return x.updated > y.updated }
       return x.id < y.id
     }
     // Only entries with another live version, or another partner's copy, are collapsed (the
-    // table numbers just those); every other match is shown as it is.
+    // table numbers just those, and marks their rows); every other match is shown as it is,
+    // without reading its item.
+    var shown: [Int] = []
+    shown.reserveCapacity(rows.count)
+    var collapsing: [Int] = []
+    table.sharedRows.words.withUnsafeBufferPointer { shared in
+      for match in rows.indices {
+        let row = Int(rows[match])
+        if shared[row >> 6] & (1 << UInt64(row & 63)) != 0 {
+          collapsing.append(match)
+        } else {
+          shown.append(match)
+        }
+      }
+    }
     var bestVersion = [Int32](repeating: -1, count: Int(table.groupCount))
-    for match in rows.indices {
+    for match in collapsing {
       let group = Int(item(match).translationGroup)
       guard group >= 0 else { continue }
       if bestVersion[group] < 0 || versionPrecedes(match, Int(bestVersion[group])) {
@@ -192,9 +142,7 @@ struct Matches {
     }
     var bestCopy = [Int32](repeating: -1, count: Int(table.clusterCount))
     var copied: [Int32] = []
-    var shown: [Int] = []
-    shown.reserveCapacity(rows.count)
-    for match in rows.indices {
+    for match in collapsing {
       let found = item(match)
       if found.translationGroup >= 0 && bestVersion[Int(found.translationGroup)] != Int32(match) {
         continue
@@ -219,23 +167,32 @@ struct Matches {
       if scores[a] != scores[b] { return scores[a] < scores[b] }
       return x.id < y.id
     }
-    let page = Self.first(
-      offset + limit, of: shown, by: sort == .relevance ? copyPrecedes : newestPrecedes
-    ).dropFirst(offset)
-    return (shown.count, page.map { (item($0).id, scores[$0]) })
+    let page =
+      sort == .relevance
+      ? Self.first(offset + limit, of: shown, by: copyPrecedes, scores: scores)
+      : Self.first(offset + limit, of: shown, by: newestPrecedes)
+    return (shown.count, page.dropFirst(offset).map { (item($0).id, scores[$0]) })
   }
 
   /// The first `count` elements in order, without sorting the rest: a page is 20 of
-  /// thousands of matches.
-  static func first(_ count: Int, of elements: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+  /// thousands of matches. With `scores` (an order that puts lower scores first), an element
+  /// scored above the last one kept is passed over without a comparison.
+  static func first(
+    _ count: Int, of elements: [Int], by precedes: (Int, Int) -> Bool,
+    scores: UnsafeBufferPointer<Double>? = nil
+  ) -> [Int] {
     guard count > 0 else { return [] }
     if count >= elements.count / 4 {
       return Array(elements.sorted(by: precedes).prefix(count))
     }
     var top: [Int] = []
     top.reserveCapacity(count + 1)
+    var worst = Double.infinity
     for element in elements {
-      if top.count == count, !precedes(element, top[count - 1]) { continue }
+      if top.count == count {
+        if let scores, scores[element] > worst { continue }
+        if !precedes(element, top[count - 1]) { continue }
+      }
       var low = 0
       var high = top.count
       while low < high {
@@ -244,6 +201,7 @@ struct Matches {
       }
       top.insert(element, at: low)
       if top.count > count { top.removeLast() }
+      if let scores, top.count == count { worst = scores[top[count - 1]] }
     }
     return top
   }
@@ -253,8 +211,9 @@ struct Matches {
   /// `bitsets`: count through the table's `FacetPlan` or match by match (nil: the cheaper).
   func facetCounts(bitsets: Bool? = nil) -> [String: [FacetCount]] {
     var counts = [Int32](repeating: 0, count: table.values.count)
-    if let plan = table.facetPlan, bitsets ?? (rows.count * table.facetsPerRow > plan.cost) {
-      plan.count(rows, rowsWithValue: table.rowsWithValue, into: &counts)
+    let plan = table.facetPlan
+    if bitsets ?? (rows.count * table.facetsPerRow > plan.cost) {
+      plan.count(matched, rowsWithValue: table.rowsWithValue, into: &counts)
       return facets(counts)
     }
     counts.withUnsafeMutableBufferPointer { counts in

@@ -61,10 +61,16 @@ struct SearchTable: Sendable {
   private var dead = 0
   /// The rows holding each facet value (dead rows included): concept searches start from them.
   private(set) var rowsWithValue: [[Int32]] = []
-  /// How to count facets over many matches (`FacetPlan`), and the facet values an entry has on
-  /// average (rounded up): which way is cheaper.
-  private(set) var facetPlan: FacetPlan?
+  /// Each facet value's rows as a bitset or a list (`FacetPlan`), for filters, concepts and
+  /// facet counts; and the facet values an entry has on average (rounded up): whether counting
+  /// match by match is cheaper.
+  private(set) var facetPlan = FacetPlan(rows: 0, values: [], rowsWithValue: [])
   private(set) var facetsPerRow = 1
+  /// The rows still in the index.
+  private(set) var liveRows = RowBits(rows: 0)
+  /// The live rows with another live version or another partner's copy: the only ones a search
+  /// collapses.
+  private(set) var sharedRows = RowBits(rows: 0)
   /// The entries' terms, for ranking without FTS5 (`TermQuery.swift`).
   private(set) var termIndex = TermIndex()
   /// FTS5's row and token counts for this state of the index.
@@ -86,6 +92,11 @@ struct SearchTable: Sendable {
 
   func valueID(_ facet: Facet, _ value: String) -> Int32? {
     valueIndex[FacetValue(facet: facet, value: value)]
+  }
+
+  /// The rows holding any of these values (dead rows included).
+  func rows(withAnyOf values: [Int32]) -> RowBits {
+    facetPlan.rows(withAnyOf: values, rowsWithValue: rowsWithValue)
   }
 
   /// Brings the table from its generation to `generation` by reading again the entries of the
@@ -124,11 +135,17 @@ struct SearchTable: Sendable {
   }
 
   /// What depends on which rows are live, worked out once after a load or a refresh that
-  /// changed rows: the index's languages, the shared groups, the facet-count plan, and the
-  /// term index checked against FTS5's `totals`.
+  /// changed rows: the index's languages, the live and shared rows, the facet values' row sets,
+  /// and the term index checked against FTS5's `totals`.
   private mutating func deriveFromLiveRows(totals: (rows: Int64, tokens: Int64)?) {
     indexedLanguages = liveLanguages()
     numberSharedGroups()
+    liveRows = RowBits(rows: items.count)
+    sharedRows = RowBits(rows: items.count)
+    for (row, item) in items.enumerated() {
+      if item.alive { liveRows.insert(Int32(row)) }
+      if item.translationGroup >= 0 || item.cluster >= 0 { sharedRows.insert(Int32(row)) }
+    }
     planFacetCounts()
     textTotals = totals
     termIndex.check(against: totals)
@@ -136,9 +153,13 @@ struct SearchTable: Sendable {
 
   /// The rows whose text matches every word of `forms`, with their bm25 scores (FTS5's, lower
   /// is better; 0 without `scoring`); nil when only FTS5 can answer.
-  func textMatches(_ forms: QueryForms, scoring: Bool = true) -> [(row: Int32, score: Double)]? {
+  /// Only rows of `allowed` are returned; the scores count every live row, as FTS5's do.
+  func textMatches(_ forms: QueryForms, within allowed: RowBits? = nil, scoring: Bool = true)
+    -> TextMatches?
+  {
     guard let textTotals, textTotals.rows > 0 else { return nil }
-    return termIndex.matches(forms, totals: textTotals, scoring: scoring)
+    return termIndex.matches(
+      forms, within: allowed ?? liveRows, totals: textTotals, scoring: scoring)
   }
 
   /// Reads the entries meeting `condition` (on table `entry`) and their facet values.

@@ -42,6 +42,9 @@ struct Snippet {
       }
       var column = Column(text: mark)
       column.text.append(contentsOf: value.utf8)
+      // About a token for every six bytes of text: grown a few times, not a hundred.
+      column.starts.reserveCapacity(value.utf8.count / 6 + 4)
+      column.ends.reserveCapacity(value.utf8.count / 6 + 4)
       var position = 0
       value.withUTF8 { bytes in
         DromTokenizer.forEachTerm(in: bytes, language: language, caches: &caches) {
@@ -193,7 +196,7 @@ struct Snippet {
     } else {
       out += ellipsis
     }
-    return DromTokenizer.stripMarks(String(decoding: out, as: UTF8.self))
+    return String(decoding: DromTokenizer.stripMarks(out), as: UTF8.self)
   }
 }
 

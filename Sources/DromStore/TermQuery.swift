@@ -78,6 +78,12 @@ struct QueryForms {
   }
 }
 
+/// A text search's matches: rows, and their bm25 scores in the same order (0 unscored).
+struct TextMatches {
+  var rows: [Int32]
+  var scores: [Double]
+}
+
 extension TermIndex {
   /// One phrase of the MATCH expression, in its order there: the terms it matches.
   private struct PostingsPhrase {
@@ -85,14 +91,16 @@ extension TermIndex {
     var terms: [Int32]
   }
 
-  /// The rows matching every group, each with its bm25 score exactly as FTS5's
-  /// `bm25(entryText, 10.0, 4.0, 1.0)` computes it (lower is better); nil when a form is not
-  /// one term, which only FTS5 reads right (it would be a phrase).
+  /// The rows of `allowed` matching every group, each with its bm25 score exactly as FTS5's
+  /// `bm25(entryText, 10.0, 4.0, 1.0)` computes it (lower is better): over every live row, so a
+  /// filter changes which rows come back, not their scores. Nil when a form is not one term,
+  /// which only FTS5 reads right (it would be a phrase).
   ///
   /// `totals` are FTS5's row and token counts. Without `scoring`, the scores are 0.
   func matches(
-    _ forms: QueryForms, totals: (rows: Int64, tokens: Int64), scoring: Bool = true
-  ) -> [(row: Int32, score: Double)]? {
+    _ forms: QueryForms, within allowed: RowBits, totals: (rows: Int64, tokens: Int64),
+    scoring: Bool = true
+  ) -> TextMatches? {
     guard unusable == nil, !forms.groups.isEmpty, forms.groups.count <= 64,
       let queryPhrases = forms.phrases
     else { return nil }
@@ -105,27 +113,23 @@ extension TermIndex {
     let all: UInt64 = forms.groups.count == 64 ? .max : (1 << UInt64(forms.groups.count)) - 1
     return TermScratch.pool.with { scratch in
       scratch.reserve(lengths.count)
-      return evaluate(phrases, all: all, totals: totals, scoring: scoring, scratch)
-    }
-  }
-
-  private func evaluate(
-    _ phrases: [PostingsPhrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
-    _ scratch: TermScratch
-  ) -> [(row: Int32, score: Double)] {
-    live.withUnsafeBufferPointer { live in
-      lengths.withUnsafeBufferPointer { lengths in
-        evaluate(
-          phrases, all: all, totals: totals, scoring: scoring, scratch, live: live,
-          lengths: lengths)
+      return live.withUnsafeBufferPointer { live in
+        lengths.withUnsafeBufferPointer { lengths in
+          allowed.words.withUnsafeBufferPointer { allowed in
+            evaluate(
+              phrases, all: all, totals: totals, scoring: scoring, scratch, live: live,
+              allowed: allowed, lengths: lengths)
+          }
+        }
       }
     }
   }
 
   private func evaluate(
     _ phrases: [PostingsPhrase], all: UInt64, totals: (rows: Int64, tokens: Int64), scoring: Bool,
-    _ scratch: TermScratch, live: UnsafeBufferPointer<Bool>, lengths: UnsafeBufferPointer<Int32>
-  ) -> [(row: Int32, score: Double)] {
+    _ scratch: TermScratch, live: UnsafeBufferPointer<Bool>, allowed: UnsafeBufferPointer<UInt64>,
+    lengths: UnsafeBufferPointer<Int32>
+  ) -> TextMatches {
     let (mask, lastPhrase, frequency, score) =
       (scratch.mask, scratch.lastPhrase, scratch.frequency, scratch.score)
     var hits = [Int64](repeating: 0, count: phrases.count)
@@ -133,10 +137,10 @@ extension TermIndex {
     touched.reserveCapacity(
       min(
         live.count, phrases.reduce(0) { $0 + $1.terms.reduce(0) { $0 + postings[Int($1)].count } }))
-    // Which rows each phrase matches, and how many (its document frequency).
+    // Which rows each phrase matches, and how many live rows (its document frequency).
     for (index, phrase) in phrases.enumerated() {
       let bit: UInt64 = 1 << UInt64(phrase.group)
-      let stamp = Int32(index + 1)
+      let stamp = scratch.nextStamp()
       var hit: Int64 = 0
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
@@ -146,6 +150,7 @@ extension TermIndex {
               lastPhrase[row] = stamp
               hit += 1
             }
+            guard allowed[row >> 6] & (1 << UInt64(row & 63)) != 0 else { continue }
             if mask[row] == 0 { touched.append(posting.row) }
             mask[row] |= bit
           }
@@ -155,14 +160,14 @@ extension TermIndex {
     }
     let matching = touched.filter { mask[Int($0)] == all }
     defer {
-      // The scratch goes back as it came: zeros (and no phrase) in every row.
-      for row in touched {
-        mask[Int(row)] = 0
-        lastPhrase[Int(row)] = 0
-      }
+      // The scratch goes back as it came: zeros in every row (phrases are told apart by stamps
+      // that are never used twice).
+      for row in touched { mask[Int(row)] = 0 }
       for row in matching { score[Int(row)] = 0 }
     }
-    guard scoring else { return matching.map { ($0, 0) } }
+    guard scoring else {
+      return TextMatches(rows: matching, scores: [Double](repeating: 0, count: matching.count))
+    }
 
     // bm25, as fts5_aux.c computes it: phrase by phrase, in the expression's order.
     let k1 = 1.2
@@ -176,7 +181,8 @@ extension TermIndex {
       if idf <= 0.0 { idf = 1e-6 }
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
-          for posting in list where mask[Int(posting.row)] == all && live[Int(posting.row)] {
+          // Only allowed rows have a mask: every one is live.
+          for posting in list where mask[Int(posting.row)] == all {
             let row = Int(posting.row)
             if frequency[row] == 0 { scored.append(posting.row) }
             frequency[row] += posting.weight
@@ -192,7 +198,7 @@ extension TermIndex {
       }
       scored.removeAll(keepingCapacity: true)
     }
-    return matching.map { ($0, -1.0 * score[Int($0)]) }
+    return TextMatches(rows: matching, scores: matching.map { -1.0 * score[Int($0)] })
   }
 }
 
@@ -202,8 +208,9 @@ extension TermIndex {
 final class TermScratch: @unchecked Sendable {  // used by one search at a time (the pool's lock)
   private(set) var capacity = 0
   private(set) var mask = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
-  /// The last phrase (counted from 1) that found the row.
+  /// The stamp of the last phrase that found the row.
   private(set) var lastPhrase = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+  private var stamp: Int32 = 0
   private(set) var frequency = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
   private(set) var score = UnsafeMutablePointer<Double>.allocate(capacity: 0)
 
@@ -219,6 +226,17 @@ final class TermScratch: @unchecked Sendable {  // used by one search at a time 
     frequency.initialize(repeating: 0, count: capacity)
     score = .allocate(capacity: capacity)
     score.initialize(repeating: 0, count: capacity)
+  }
+
+  /// A stamp no row holds: a phrase marks the rows it finds with it, and no row needs clearing
+  /// after (phrases outside the filters find rows the search then leaves alone).
+  func nextStamp() -> Int32 {
+    if stamp == .max {
+      lastPhrase.update(repeating: 0, count: capacity)
+      stamp = 0
+    }
+    stamp += 1
+    return stamp
   }
 
   private func release() {

@@ -80,7 +80,9 @@ struct TermIndexTests {
             fts5[row[0]] = row[1]
           }
           let mine = Dictionary(
-            uniqueKeysWithValues: memory.map { (table.items[Int($0.row)].id, $0.score) })
+            uniqueKeysWithValues: zip(memory.rows, memory.scores).map {
+              (table.items[Int($0)].id, $1)
+            })
           #expect(Set(mine.keys) == Set(fts5.keys), "\(text): the same entries match")
           for (id, score) in fts5 where mine[id] != nil {
             #expect(
@@ -126,6 +128,46 @@ struct TermIndexTests {
     }
   }
 
+  @Test("filters and a date narrow the matches to the entries that have them, scored as without")
+  func filtersNarrowWithoutRescoring() async throws {
+    try await withSampleNetwork { database in
+      let texts = try queries(database)
+      let compared = try await database.pool.read { db -> Int in
+        let table = try database.searchTables.table(for: db)
+        let dates = table.items.filter(\.alive).map(\.updated).filter(\.isFinite).sorted()
+        let since = Date(timeIntervalSince1970: dates[dates.count / 2])
+        var compared = 0
+        for text in texts {
+          let forms = QueryForms(text, languages: table.indexedLanguages)
+          guard let everything = table.textMatches(forms) else { continue }
+          var query = SearchQuery(text: text, filters: [.kind: ["practice", "event"]])
+          query.updatedSince = since
+          let matches = try #require(Matches(query, table: table))
+          let narrowed = try #require(table.textMatches(forms, within: matches.allowed))
+          let practice = try #require(table.valueID(.kind, "practice"))
+          let event = table.valueID(.kind, "event")
+          // By hand: the entries of every match that have the values and the date.
+          var expected: [Int32: Double] = [:]
+          for (row, score) in zip(everything.rows, everything.scores) {
+            let item = table.items[Int(row)]
+            let values = table.facetValues[
+              Int(item.facetStart)..<Int(item.facetStart + item.facetCount)]
+            guard values.contains(practice) || event.map(values.contains) == true,
+              item.updated >= since.timeIntervalSince1970
+            else { continue }
+            expected[row] = score
+          }
+          let found = Dictionary(uniqueKeysWithValues: zip(narrowed.rows, narrowed.scores))
+          #expect(found == expected, "'\(text)'")
+          #expect(found.count <= everything.rows.count)
+          compared += found.count
+        }
+        return compared
+      }
+      #expect(compared > 50, "\(compared) narrowed matches compared")
+    }
+  }
+
   @Test("facet counts through bitsets are the counts match by match")
   func facetPlanCounts() async throws {
     try await withSampleNetwork { database in
@@ -140,7 +182,7 @@ struct TermIndexTests {
             if text.isEmpty {
               matches.admitAll()
             } else if let found = table.textMatches(
-              QueryForms(text, languages: table.indexedLanguages))
+              QueryForms(text, languages: table.indexedLanguages), within: matches.allowed)
             {
               matches.admit(found)
             }
