@@ -120,9 +120,9 @@ struct TermCache {
   /// with every partner language in the index.
   private static let limit = 30_000
   private static let arenaLimit = 4 << 20
-  /// Twice the limit, a power of two: probes stay short.
-  private static let slotCount = 65_536
 
+  /// A power of two, at least twice `count` (probes stay short): it grows from a few slots, as
+  /// a query's cache holds a few words.
   private var slots: [Slot] = []
   private var arena: [UInt8] = []
   private var count = 0
@@ -132,10 +132,8 @@ struct TermCache {
   ) -> R {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
     for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    if slots.isEmpty { slots = [Slot](repeating: Slot(), count: Self.slotCount) }
-    let mask = Self.slotCount - 1
-    var index = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-    while true {
+    var index = slots.isEmpty ? 0 : home(hash)
+    while !slots.isEmpty {
       let slot = slots[index]
       if slot.start < 0 { break }
       if slot.hash == hash, Int(slot.wordLength) == word.count {
@@ -149,15 +147,17 @@ struct TermCache {
         }
         if let found { return found }
       }
-      index = (index + 1) & mask
+      index = (index + 1) & (slots.count - 1)
     }
     return Analyzer.withTerm(word, stemmer: stemmer) { term in
       if count >= Self.limit || arena.count + word.count + term.count > Self.arenaLimit {
         for slot in slots.indices { slots[slot].start = -1 }
         arena.removeAll(keepingCapacity: true)
         count = 0
-        index = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
       }
+      if (count + 1) * 2 > slots.count { grow() }
+      index = home(hash)
+      while slots[index].start >= 0 { index = (index + 1) & (slots.count - 1) }
       slots[index] = Slot(
         hash: hash, start: Int32(arena.count), wordLength: Int32(word.count),
         termLength: Int32(term.count))
@@ -165,6 +165,21 @@ struct TermCache {
       arena.append(contentsOf: term)
       count += 1
       return body(term)
+    }
+  }
+
+  private func home(_ hash: UInt64) -> Int {
+    Int(truncatingIfNeeded: hash ^ (hash >> 29)) & (slots.count - 1)
+  }
+
+  /// Twice the slots, the words where the new size puts them.
+  private mutating func grow() {
+    let old = slots
+    slots = [Slot](repeating: Slot(), count: max(16, old.count * 2))
+    for slot in old where slot.start >= 0 {
+      var index = home(slot.hash)
+      while slots[index].start >= 0 { index = (index + 1) & (slots.count - 1) }
+      slots[index] = slot
     }
   }
 }

@@ -61,7 +61,9 @@ struct RowBits: Sendable, Equatable {
     return words.withUnsafeBufferPointer { words in
       other.words.withUnsafeBufferPointer { other in
         var total = 0
-        for word in words.indices { total += (words[word] & other[word]).nonzeroBitCount }
+        // Wrapping adds (a total cannot overflow): the loop then has no branch, and the
+        // compiler counts several words at once.
+        for word in words.indices { total &+= (words[word] & other[word]).nonzeroBitCount }
         return total
       }
     }

@@ -71,6 +71,20 @@ struct SearchTable: Sendable {
   /// The live rows with another live version or another partner's copy: the only ones a search
   /// collapses.
   private(set) var sharedRows = RowBits(rows: 0)
+  /// Per row, what collapsing reads of it, packed: a search reads it for thousands of matches,
+  /// where a whole `Item` is a cache line each.
+  private(set) var sharing: [Sharing] = []
+  /// Per row, its translation group (`Item.translationGroup`): the one field every shared
+  /// match is read for.
+  private(set) var translationGroupOf: [Int32] = []
+
+  struct Sharing: Sendable {
+    /// The entry's id: the last tie-break between versions.
+    var id: Int64
+    var translationGroup: Int32
+    var cluster: Int32
+    var language: Int32
+  }
   /// The entries' terms, for ranking without FTS5 (`TermQuery.swift`).
   private(set) var termIndex = TermIndex()
   /// FTS5's row and token counts for this state of the index.
@@ -140,6 +154,12 @@ struct SearchTable: Sendable {
   private mutating func deriveFromLiveRows(totals: (rows: Int64, tokens: Int64)?) {
     indexedLanguages = liveLanguages()
     numberSharedGroups()
+    translationGroupOf = items.map(\.translationGroup)
+    sharing = items.map {
+      Sharing(
+        id: $0.id, translationGroup: $0.translationGroup, cluster: $0.cluster,
+        language: $0.language)
+    }
     liveRows = RowBits(rows: items.count)
     sharedRows = RowBits(rows: items.count)
     for (row, item) in items.enumerated() {
