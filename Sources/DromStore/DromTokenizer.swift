@@ -139,7 +139,8 @@ struct TermCache {
       if slot.hash == hash, Int(slot.wordLength) == word.count {
         let found: R? = arena.withUnsafeBufferPointer { arena in
           let start = Int(slot.start)
-          guard UnsafeBufferPointer(rebasing: arena[start..<start + word.count]).elementsEqual(word)
+          guard
+            word.isEmpty || memcmp(arena.baseAddress! + start, word.baseAddress!, word.count) == 0
           else { return nil }
           let termStart = start + word.count
           return body(

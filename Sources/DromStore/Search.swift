@@ -127,7 +127,7 @@ extension DromDatabase {
   }
 
   /// SQLite's generic error on a search is FTS5 refusing the pattern (raw syntax).
-  private static func searchError(_ error: any Error) -> any Error {
+  static func searchError(_ error: any Error) -> any Error {
     guard let error = error as? DatabaseError, error.resultCode == .SQLITE_ERROR else {
       return error
     }
@@ -143,7 +143,7 @@ extension DromDatabase {
     }
   }
 
-  private func search(
+  func search(
     _ query: SearchQuery, vocabulary: Vocabulary, highlight: (open: String, close: String),
     db: Database, engine: RankingEngine = .configured
   ) throws -> SearchResults {
@@ -246,7 +246,7 @@ extension DromDatabase {
     // Cached: a page has at most 20 hits, so there are 20 shapes of this statement, and the
     // static export asks for tens of thousands of pages (compiling it each time was a quarter
     // of an export's time).
-    let rows = try Row.fetchAll(
+    let rows = try Row.fetchCursor(
       db.cachedStatement(
         sql: """
           SELECT entry.id, entry.entryID, entry.kind, entry.language, entry.title, entry.summary,
@@ -255,25 +255,41 @@ extension DromDatabase {
             COALESCE(entry.summary, substr(entry.contentText, 1, 200), '') AS summaryText
           FROM entry JOIN source ON source.id = entry.sourceId
           WHERE entry.id IN (\(databaseQuestionMarks(count: order.count)))
-          """), arguments: StatementArguments(Array(order.keys))
-    ).sorted { order[$0[Column.id] as Int64]! < order[$1[Column.id] as Int64]! }
-    var snippets: [Int64: String] = [:]
-    let ids = rows.map { $0[Column.id] as Int64 }
+          """), arguments: StatementArguments(Array(order.keys)))
+    // Read from the cursor's row as it comes (a fetched row is a copy of every value first).
+    var found: [FoundHit] = []
+    found.reserveCapacity(page.count)
+    while let row = try rows.next() {
+      let title: String = row[Column.title]
+      let summaryText: String? = row[Column.summaryText]
+      found.append(
+        FoundHit(
+          id: row[Column.id],
+          hit: SearchHit(
+            sourceKey: row[Column.sourceKey], sourceTitle: row[Column.sourceTitle],
+            entryID: row[Column.entryID], kind: row[Column.kind], language: row[Column.language],
+            title: title, snippet: summaryText ?? "", link: row[Column.link],
+            updated: row[Column.updated], slug: row[Column.slug] ?? ""),
+          text: [title, row[Column.summary], row[Column.content]],
+          clusterKey: row[Column.clusterKey], sourceID: row[Column.sourceID]))
+    }
+    found.sort { order[$0.id]! < order[$1.id]! }
     if let forms, let phrases = forms.phrases {
       // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
       ReusePool.snippetTerms.with { caches in
-        for row in rows {
-          let columns: [String?] = [row[Column.title], row[Column.summary], row[Column.content]]
+        for index in found.indices {
           if let snippet = Snippet.make(
-            columns: columns, language: row[Column.language] ?? "", phrases: phrases,
-            groups: forms.groups.count, open: highlight.open, close: highlight.close,
-            caches: &caches)
+            columns: found[index].text, language: found[index].hit.language ?? "",
+            phrases: phrases, groups: forms.groups.count, open: highlight.open,
+            close: highlight.close, caches: &caches)
           {
-            snippets[row[Column.id]] = snippet
+            found[index].hit.snippet = snippet
           }
         }
       }
-    } else if let textMatch, !ids.isEmpty {
+    } else if let textMatch {
+      let ids = found.map(\.id)
+      var snippets: [Int64: String] = [:]
       for row in try Row.fetchAll(
         db,
         sql: """
@@ -284,30 +300,37 @@ extension DromDatabase {
       {
         snippets[row["rowid"]] = DromTokenizer.stripMarks(row["snippet"] ?? "")
       }
+      for index in found.indices {
+        if let snippet = snippets[found[index].id] { found[index].hit.snippet = snippet }
+      }
     }
-    return try rows.map { row in
-      let id: Int64 = row[Column.id]
-      var hit = SearchHit(
-        sourceKey: row[Column.sourceKey], sourceTitle: row[Column.sourceTitle],
-        entryID: row[Column.entryID], kind: row[Column.kind], language: row[Column.language],
-        title: row[Column.title],
-        snippet: snippets[id] ?? row[Column.summaryText] ?? "", link: row[Column.link],
-        updated: row[Column.updated], slug: row[Column.slug] ?? "")
+    return try found.map { found in
+      var hit = found.hit
       // The table knows when no other entry shares the practice: then there is nothing to ask.
       let shared = table.map { table in
-        table.row(of: id).map { table.items[Int($0)].cluster >= 0 } ?? true
+        table.row(of: found.id).map { table.items[Int($0)].cluster >= 0 } ?? true
       }
-      if let clusterKey: String = row[Column.clusterKey], shared ?? true {
+      if let clusterKey = found.clusterKey, shared ?? true {
         hit.alsoPublishedBy = try String.fetchAll(
           db.cachedStatement(
             sql: """
               SELECT DISTINCT COALESCE(source.title, source.key) FROM entry
               JOIN source ON source.id = entry.sourceId
               WHERE entry.clusterKey = ? AND entry.sourceId != ? ORDER BY 1
-              """), arguments: [clusterKey, row[Column.sourceID] as Int64])
+              """), arguments: [clusterKey, found.sourceID])
       }
       return hit
     }
+  }
+
+  /// A hit as read, with what its snippet and other partners are made from.
+  private struct FoundHit {
+    var id: Int64
+    var hit: SearchHit
+    /// Title, summary and content: the columns of the full-text index.
+    var text: [String?]
+    var clusterKey: String?
+    var sourceID: Int64
   }
 
   /// The hit query's columns, by position: a name is a lookup in every row, 15 times a hit.

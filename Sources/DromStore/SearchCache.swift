@@ -51,17 +51,22 @@ public final class GenerationCache<Value: Sendable>: @unchecked Sendable {  // s
 public typealias SearchCache = GenerationCache<SearchResults>
 
 extension DromDatabase {
-  /// `search`, answered from the cache when the same query ran since the last harvest.
+  /// `search`, answered from the cache when the same query ran since the last harvest. One
+  /// read does both: a search is one trip to a reader, not two.
   public func search(
     _ query: SearchQuery, vocabulary: Vocabulary, cache: SearchCache,
     highlight: (open: String, close: String) = ("[", "]")
   ) async throws -> SearchResults {
-    let generation = try await generation()
     let key = Self.cacheKey(query, highlight: highlight)
-    if let cached = cache.lookup(key, generation: generation) { return cached }
-    let results = try await search(query, vocabulary: vocabulary, highlight: highlight)
-    cache.store(results, for: key, generation: generation)
-    return results
+    do {
+      return try await pool.read { db in
+        let generation = try Self.generation(db)
+        if let cached = cache.lookup(key, generation: generation) { return cached }
+        let results = try self.search(query, vocabulary: vocabulary, highlight: highlight, db: db)
+        cache.store(results, for: key, generation: generation)
+        return results
+      }
+    } catch { throw Self.searchError(error) }
   }
 
   /// The index's state: the newest harvest record. Every change to entries commits with one.

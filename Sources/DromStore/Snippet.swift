@@ -57,7 +57,8 @@ struct Snippet {
             var character: UInt8 = 0
             while back >= 0 {
               character = column.text[back]
-              if ![0x20, 0x09, 0x0A, 0x0D].contains(character) { break }
+              guard character == 0x20 || character == 0x09 || character == 0x0A || character == 0x0D
+              else { break }
               back -= 1
             }
             if back != from - 1

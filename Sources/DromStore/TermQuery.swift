@@ -19,7 +19,10 @@ struct QueryForms {
     var isPrefix: Bool
 
     func matches(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
-      isPrefix ? token.starts(with: term) : token.elementsEqual(term)
+      guard isPrefix ? token.count >= term.count : token.count == term.count else { return false }
+      return term.withUnsafeBufferPointer { term in
+        term.isEmpty || memcmp(token.baseAddress!, term.baseAddress!, term.count) == 0
+      }
     }
   }
 
