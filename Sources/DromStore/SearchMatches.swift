@@ -83,11 +83,13 @@ struct Matches {
   {
     table.items.withUnsafeBufferPointer { items in
       table.sharing.withUnsafeBufferPointer { sharing in
-        rows.withUnsafeBufferPointer { rows in
-          scores.withUnsafeBufferPointer { scores in
-            collapsed(
-              readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
-              items: items, sharing: sharing, rows: rows, scores: scores)
+        table.recencyRank.withUnsafeBufferPointer { recency in
+          rows.withUnsafeBufferPointer { rows in
+            scores.withUnsafeBufferPointer { scores in
+              collapsed(
+                readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
+                items: items, sharing: sharing, recency: recency, rows: rows, scores: scores)
+            }
           }
         }
       }
@@ -97,7 +99,8 @@ struct Matches {
   private func collapsed(
     readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int,
     items: UnsafeBufferPointer<SearchTable.Item>, sharing: UnsafeBufferPointer<SearchTable.Sharing>,
-    rows: UnsafeBufferPointer<Int32>, scores: UnsafeBufferPointer<Double>
+    recency: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>,
+    scores: UnsafeBufferPointer<Double>
   ) -> (total: Int, page: [(id: Int64, score: Double)]) {
     let reader = readerLanguage?.lowercased() ?? ""
     let inReaderLanguage = table.languageTags.map { tag in
@@ -105,19 +108,22 @@ struct Matches {
     }
     func item(_ match: Int) -> SearchTable.Item { items[Int(rows[match])] }
     func shared(_ match: Int) -> SearchTable.Sharing { sharing[Int(rows[match])] }
+    // Without a reader's language no version is preferred, and versions are told apart by
+    // their scores alone (their rows' data is read only on a tie).
+    let prefersLanguage = inReaderLanguage.contains(true)
     func versionPrecedes(_ a: Int, _ b: Int) -> Bool {
-      let (x, y) = (shared(a), shared(b))
-      let preferX = x.language >= 0 && inReaderLanguage[Int(x.language)]
-      let preferY = y.language >= 0 && inReaderLanguage[Int(y.language)]
-      if preferX != preferY { return preferX }
+      if prefersLanguage {
+        let (x, y) = (shared(a).language, shared(b).language)
+        let preferX = x >= 0 && inReaderLanguage[Int(x)]
+        let preferY = y >= 0 && inReaderLanguage[Int(y)]
+        if preferX != preferY { return preferX }
+      }
       if scores[a] != scores[b] { return scores[a] < scores[b] }
-      return x.id < y.id
+      return shared(a).id < shared(b).id
     }
     func copyPrecedes(_ a: Int, _ b: Int) -> Bool {
       if scores[a] != scores[b] { return scores[a] < scores[b] }
-      let (x, y) = (item(a), item(b))
-      if x.updated != y.updated { return x.updated > y.updated }
-      return x.id < y.id
+      return recency[Int(rows[a])] < recency[Int(rows[b])]
     }
     // Only entries with another live version, or another partner's copy, are collapsed (the
     // table numbers just those, and marks their rows); every other match is shown as it is,
@@ -149,14 +155,15 @@ struct Matches {
     }
     var bestCopy = [Int32](repeating: -1, count: Int(table.clusterCount))
     var copied: [Int32] = []
+    let clustered = table.clusteredRows
     for (index, match) in collapsing.enumerated() {
       let group = collapsingGroup[index]
       if group >= 0 && bestVersion[Int(group)] != Int32(match) { continue }
-      let cluster = Int(shared(match).cluster)
-      guard cluster >= 0 else {
+      guard clustered.contains(rows[match]) else {
         shown.append(match)
         continue
       }
+      let cluster = Int(shared(match).cluster)
       if bestCopy[cluster] < 0 {
         copied.append(Int32(cluster))
         bestCopy[cluster] = Int32(match)

@@ -71,12 +71,18 @@ struct SearchTable: Sendable {
   /// The live rows with another live version or another partner's copy: the only ones a search
   /// collapses.
   private(set) var sharedRows = RowBits(rows: 0)
+  /// The live rows another partner's copy shares a practice with.
+  private(set) var clusteredRows = RowBits(rows: 0)
   /// Per row, what collapsing reads of it, packed: a search reads it for thousands of matches,
   /// where a whole `Item` is a cache line each.
   private(set) var sharing: [Sharing] = []
   /// Per row, its translation group (`Item.translationGroup`): the one field every shared
   /// match is read for.
   private(set) var translationGroupOf: [Int32] = []
+  /// Per row, its place among all rows newest first, then by id: how equal scores are ordered
+  /// (matches found only through a concept all score the same), in one comparison of a small
+  /// array rather than two fields of each match's item.
+  private(set) var recencyRank: [Int32] = []
 
   struct Sharing: Sendable {
     /// The entry's id: the last tie-break between versions.
@@ -155,6 +161,12 @@ struct SearchTable: Sendable {
     indexedLanguages = liveLanguages()
     numberSharedGroups()
     translationGroupOf = items.map(\.translationGroup)
+    recencyRank = [Int32](repeating: 0, count: items.count)
+    let newestFirst = items.indices.sorted {
+      let (x, y) = (items[$0], items[$1])
+      return x.updated != y.updated ? x.updated > y.updated : x.id < y.id
+    }
+    for (rank, row) in newestFirst.enumerated() { recencyRank[row] = Int32(rank) }
     sharing = items.map {
       Sharing(
         id: $0.id, translationGroup: $0.translationGroup, cluster: $0.cluster,
@@ -162,8 +174,10 @@ struct SearchTable: Sendable {
     }
     liveRows = RowBits(rows: items.count)
     sharedRows = RowBits(rows: items.count)
+    clusteredRows = RowBits(rows: items.count)
     for (row, item) in items.enumerated() {
       if item.alive { liveRows.insert(Int32(row)) }
+      if item.cluster >= 0 { clusteredRows.insert(Int32(row)) }
       if item.translationGroup >= 0 || item.cluster >= 0 { sharedRows.insert(Int32(row)) }
     }
     planFacetCounts()
