@@ -33,7 +33,8 @@ struct Snippet {
   ) -> String? {
     var columns: [Column?] = []
     var instances: [Instance] = []
-    var groupsFound = Set<Int>()
+    var groupFound = [Bool](repeating: false, count: groups)
+    var groupsFound = 0
     let mark = [DromTokenizer.mark] + Array(language.utf8) + [DromTokenizer.mark]
     for (index, value) in values.enumerated() {
       guard var value else {
@@ -69,7 +70,10 @@ struct Snippet {
           }
           for (phraseIndex, phrase) in phrases.enumerated() where phrase.matches(term) {
             instances.append(Instance(phrase: phraseIndex, column: index, offset: position))
-            groupsFound.insert(phrase.group)
+            if !groupFound[phrase.group] {
+              groupFound[phrase.group] = true
+              groupsFound += 1
+            }
           }
           column.starts.append(from)
           column.ends.append(to)
@@ -78,7 +82,7 @@ struct Snippet {
       }
       columns.append(column)
     }
-    guard groupsFound.count == groups else { return nil }
+    guard groupsFound == groups else { return nil }
     // Found column by column, token by token, phrase by phrase: FTS5's instance order.
 
     var seen = [Bool](repeating: false, count: phrases.count)
@@ -109,7 +113,7 @@ struct Snippet {
       guard let column else { continue }
       let size = column.starts.count
       for instance in instances where instance.column == index {
-        seen = [Bool](repeating: false, count: phrases.count)
+        seen.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
         let (found, adjusted) = score(column: index, from: instance.offset, size: size)
         if found > bestScore {
           (bestScore, bestColumn, bestStart, bestSize) = (found, index, adjusted, size)
@@ -123,7 +127,7 @@ struct Snippet {
           }
           let first = column.sentences[sentence]
           if first < instance.offset {
-            seen = [Bool](repeating: false, count: phrases.count)
+            seen.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
             let bonus =
               score(column: index, from: first, size: size).score + (first == 0 ? 120 : 100)
             if bonus > bestScore {

@@ -29,6 +29,8 @@ struct TermIndex: Sendable {
   /// Whether each row's entry is still in the index (a harvest retires the rows of entries it
   /// read again, whose postings stay until the table is loaded afresh).
   private(set) var live: [Bool] = []
+  /// How many rows are no longer live: with none, a search need not ask.
+  private(set) var retired = 0
   /// Why this index cannot stand in for FTS5 (nil: it can).
   private(set) var unusable: String?
   private var ids: [UInt64: Int32] = [:]
@@ -135,7 +137,10 @@ struct TermIndex: Sendable {
   }
 
   mutating func retire(row: Int32) {
-    if Int(row) < live.count { live[Int(row)] = false }
+    if Int(row) < live.count, live[Int(row)] {
+      live[Int(row)] = false
+      retired += 1
+    }
   }
 
   /// Checks the live rows against FTS5's count of rows and tokens, which bm25 divides by.

@@ -143,8 +143,22 @@ extension TermIndex {
     // Which rows each phrase matches, and how many live rows (its document frequency).
     for (index, phrase) in phrases.enumerated() {
       let bit: UInt64 = 1 << UInt64(phrase.group)
-      let stamp = scratch.nextStamp()
       var hit: Int64 = 0
+      if phrase.terms.count == 1 && retired == 0 {
+        // One term, every row live: its rows are distinct and all count.
+        postings[Int(phrase.terms[0])].withUnsafeBufferPointer { list in
+          hit = Int64(list.count)
+          for posting in list {
+            let row = Int(posting.row)
+            guard allowed[row >> 6] & (1 << UInt64(row & 63)) != 0 else { continue }
+            if mask[row] == 0 { touched.append(posting.row) }
+            mask[row] |= bit
+          }
+        }
+        hits[index] = hit
+        continue
+      }
+      let stamp = scratch.nextStamp()
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
           for posting in list where live[Int(posting.row)] {
@@ -161,7 +175,8 @@ extension TermIndex {
       }
       hits[index] = hit
     }
-    let matching = touched.filter { mask[Int($0)] == all }
+    // With one word, every row touched has all of it.
+    let matching = all == 1 ? touched : touched.filter { mask[Int($0)] == all }
     defer {
       // The scratch goes back as it came: zeros in every row (phrases are told apart by stamps
       // that are never used twice).

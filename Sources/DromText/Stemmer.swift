@@ -66,6 +66,11 @@ public final class Stemmer: @unchecked Sendable {  // the stemmer's state is use
 
   /// The stemmer for a BCP 47 tag's primary language, or nil (Bulgarian, Romani…: fold only).
   public static func forLanguage(_ tag: String) -> Stemmer? {
+    // Most tags are already a lowercase primary subtag ("ro"): looked up as they are, without
+    // making new strings (this runs for every column a search makes a snippet of).
+    if tag.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
+      return shared[tag]
+    }
     let primary = tag.split(separator: "-").first.map { $0.lowercased() } ?? tag
     return shared[primary]
   }
