@@ -84,11 +84,14 @@ struct Matches {
     table.items.withUnsafeBufferPointer { items in
       table.sharing.withUnsafeBufferPointer { sharing in
         table.recencyRank.withUnsafeBufferPointer { recency in
-          rows.withUnsafeBufferPointer { rows in
-            scores.withUnsafeBufferPointer { scores in
-              collapsed(
-                readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
-                items: items, sharing: sharing, recency: recency, rows: rows, scores: scores)
+          table.idRank.withUnsafeBufferPointer { idRank in
+            rows.withUnsafeBufferPointer { rows in
+              scores.withUnsafeBufferPointer { scores in
+                collapsed(
+                  readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
+                  items: items, sharing: sharing, recency: recency, idRank: idRank, rows: rows,
+                  scores: scores)
+              }
             }
           }
         }
@@ -99,7 +102,8 @@ struct Matches {
   private func collapsed(
     readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int,
     items: UnsafeBufferPointer<SearchTable.Item>, sharing: UnsafeBufferPointer<SearchTable.Sharing>,
-    recency: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>,
+    recency: UnsafeBufferPointer<Int32>, idRank: UnsafeBufferPointer<Int32>,
+    rows: UnsafeBufferPointer<Int32>,
     scores: UnsafeBufferPointer<Double>
   ) -> (total: Int, page: [(id: Int64, score: Double)]) {
     let reader = readerLanguage?.lowercased() ?? ""
@@ -119,7 +123,7 @@ struct Matches {
         if preferX != preferY { return preferX }
       }
       if scores[a] != scores[b] { return scores[a] < scores[b] }
-      return shared(a).id < shared(b).id
+      return idRank[Int(rows[a])] < idRank[Int(rows[b])]
     }
     func copyPrecedes(_ a: Int, _ b: Int) -> Bool {
       if scores[a] != scores[b] { return scores[a] < scores[b] }

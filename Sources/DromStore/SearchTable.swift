@@ -83,10 +83,11 @@ struct SearchTable: Sendable {
   /// (matches found only through a concept all score the same), in one comparison of a small
   /// array rather than two fields of each match's item.
   private(set) var recencyRank: [Int32] = []
+  /// Per row, its place among all rows by entry id: how versions with equal scores are ordered.
+  /// (Rows are in id order until a refresh appends the entries it read again.)
+  private(set) var idRank: [Int32] = []
 
   struct Sharing: Sendable {
-    /// The entry's id: the last tie-break between versions.
-    var id: Int64
     var translationGroup: Int32
     var cluster: Int32
     var language: Int32
@@ -167,10 +168,14 @@ struct SearchTable: Sendable {
       return x.updated != y.updated ? x.updated > y.updated : x.id < y.id
     }
     for (rank, row) in newestFirst.enumerated() { recencyRank[row] = Int32(rank) }
+    idRank = [Int32](repeating: .max, count: items.count)
+    var rank: Int32 = 0
+    for row in position where row >= 0 {
+      idRank[Int(row)] = rank
+      rank += 1
+    }
     sharing = items.map {
-      Sharing(
-        id: $0.id, translationGroup: $0.translationGroup, cluster: $0.cluster,
-        language: $0.language)
+      Sharing(translationGroup: $0.translationGroup, cluster: $0.cluster, language: $0.language)
     }
     liveRows = RowBits(rows: items.count)
     sharedRows = RowBits(rows: items.count)

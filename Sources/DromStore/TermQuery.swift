@@ -197,6 +197,19 @@ extension TermIndex {
       let hit = hits[index]
       var idf = log((Double(totals.rows - hit) + 0.5) / (Double(hit) + 0.5))
       if idf <= 0.0 { idf = 1e-6 }
+      if phrase.terms.count == 1 {
+        // One term: a row's frequency is its one posting's weight, added straight to its
+        // score (the same arithmetic, in the same order, as through `frequency`).
+        postings[Int(phrase.terms[0])].withUnsafeBufferPointer { list in
+          for posting in list where mask[Int(posting.row)] == all {
+            let row = Int(posting.row)
+            let f = Double(posting.weight)
+            let length = Double(lengths[row])
+            score[row] += idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * length / averageLength)))
+          }
+        }
+        continue
+      }
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
           // Only allowed rows have a mask: every one is live.
