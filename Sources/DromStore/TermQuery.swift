@@ -159,9 +159,10 @@ extension TermIndex {
         continue
       }
       let stamp = scratch.nextStamp()
+      let allLive = retired == 0
       for term in phrase.terms {
         postings[Int(term)].withUnsafeBufferPointer { list in
-          for posting in list where live[Int(posting.row)] {
+          for posting in list where allLive || live[Int(posting.row)] {
             let row = Int(posting.row)
             if lastPhrase[row] != stamp {
               lastPhrase[row] = stamp
