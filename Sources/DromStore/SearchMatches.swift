@@ -129,12 +129,25 @@ struct Matches {
       if scores[a] != scores[b] { return scores[a] < scores[b] }
       return recency[Int(rows[a])] < recency[Int(rows[b])]
     }
+    // A page of relevance is kept as the matches go by (`TopK`); other orders, and pages deep
+    // enough that keeping them sorted costs more than sorting, collect every match shown first.
+    let streaming = sort == .relevance && offset + limit <= 256
+    var top = TopK(count: offset + limit)
+    var shown: [Int] = []
+    var total = 0
+    func show(_ match: Int) {
+      total += 1
+      if streaming {
+        top.offer(match, scores: scores, by: copyPrecedes)
+      } else {
+        shown.append(match)
+      }
+    }
+    if !streaming { shown.reserveCapacity(rows.count) }
     // Only entries with another live version, or another partner's copy, are collapsed (the
     // table numbers just those, and marks their rows); every other match is shown as it is,
     // without reading anything more of it. The best version of each group is found on the way,
     // from a compact array of groups (a whole row's data was a cache miss a match).
-    var shown: [Int] = []
-    shown.reserveCapacity(rows.count)
     var collapsing: [Int] = []
     var collapsingGroup: [Int32] = []
     var bestVersion = [Int32](repeating: -1, count: Int(table.groupCount))
@@ -143,7 +156,7 @@ struct Matches {
         for match in rows.indices {
           let row = Int(rows[match])
           guard shared[row >> 6] & (1 << UInt64(row & 63)) != 0 else {
-            shown.append(match)
+            show(match)
             continue
           }
           let group = groupOf[row]
@@ -164,7 +177,7 @@ struct Matches {
       let group = collapsingGroup[index]
       if group >= 0 && bestVersion[Int(group)] != Int32(match) { continue }
       guard clustered.contains(rows[match]) else {
-        shown.append(match)
+        show(match)
         continue
       }
       let cluster = Int(shared(match).cluster)
@@ -175,8 +188,8 @@ struct Matches {
         bestCopy[cluster] = Int32(match)
       }
     }
-    // (The page is the same whatever the order of `shown`: the orders below are total.)
-    for cluster in copied { shown.append(Int(bestCopy[Int(cluster)])) }
+    // (The page is the same whatever the order matches are shown in: the orders are total.)
+    for cluster in copied { show(Int(bestCopy[Int(cluster)])) }
     func newestPrecedes(_ a: Int, _ b: Int) -> Bool {
       let (x, y) = (item(a), item(b))
       if x.updated != y.updated { return x.updated > y.updated }
@@ -184,31 +197,56 @@ struct Matches {
       return x.id < y.id
     }
     let page =
-      sort == .relevance
-      ? Self.first(offset + limit, of: shown, by: copyPrecedes, scores: scores)
-      : Self.first(offset + limit, of: shown, by: newestPrecedes)
-    return (shown.count, page.dropFirst(offset).map { (item($0).id, scores[$0]) })
+      streaming
+      ? top.kept
+      : sort == .relevance
+        ? Self.first(offset + limit, of: shown, by: copyPrecedes)
+        : Self.first(offset + limit, of: shown, by: newestPrecedes)
+    return (total, page.dropFirst(offset).map { (item($0).id, scores[$0]) })
+  }
+
+  /// The first `count` matches of those offered, best first, the rest passed over as they come:
+  /// one comparison of scores for most (the order puts lower scores first).
+  private struct TopK {
+    let count: Int
+    private(set) var kept: [Int] = []
+    private var worst = Double.infinity
+
+    init(count: Int) {
+      self.count = count
+      kept.reserveCapacity(count + 1)
+    }
+
+    mutating func offer(
+      _ element: Int, scores: UnsafeBufferPointer<Double>, by precedes: (Int, Int) -> Bool
+    ) {
+      guard count > 0 else { return }
+      if kept.count == count {
+        if scores[element] > worst || !precedes(element, kept[count - 1]) { return }
+      }
+      var low = 0
+      var high = kept.count
+      while low < high {
+        let middle = (low + high) / 2
+        if precedes(element, kept[middle]) { high = middle } else { low = middle + 1 }
+      }
+      kept.insert(element, at: low)
+      if kept.count > count { kept.removeLast() }
+      if kept.count == count { worst = scores[kept[count - 1]] }
+    }
   }
 
   /// The first `count` elements in order, without sorting the rest: a page is 20 of
-  /// thousands of matches. With `scores` (an order that puts lower scores first), an element
-  /// scored above the last one kept is passed over without a comparison.
-  static func first(
-    _ count: Int, of elements: [Int], by precedes: (Int, Int) -> Bool,
-    scores: UnsafeBufferPointer<Double>? = nil
-  ) -> [Int] {
+  /// thousands of matches.
+  static func first(_ count: Int, of elements: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
     guard count > 0 else { return [] }
     if count >= elements.count / 4 {
       return Array(elements.sorted(by: precedes).prefix(count))
     }
     var top: [Int] = []
     top.reserveCapacity(count + 1)
-    var worst = Double.infinity
     for element in elements {
-      if top.count == count {
-        if let scores, scores[element] > worst { continue }
-        if !precedes(element, top[count - 1]) { continue }
-      }
+      if top.count == count, !precedes(element, top[count - 1]) { continue }
       var low = 0
       var high = top.count
       while low < high {
@@ -217,7 +255,6 @@ struct Matches {
       }
       top.insert(element, at: low)
       if top.count > count { top.removeLast() }
-      if let scores, top.count == count { worst = scores[top[count - 1]] }
     }
     return top
   }
