@@ -274,12 +274,24 @@ extension DromDatabase {
           clusterKey: row[Column.clusterKey], sourceID: row[Column.sourceID]))
     }
     found.sort { order[$0.id]! < order[$1.id]! }
-    if let forms, let phrases = forms.phrases {
+    // Without words there is nothing to highlight: the summary, as FTS5's path and the static
+    // export show it.
+    if let forms, !forms.groups.isEmpty, let phrases = forms.phrases {
+      let presence = table.flatMap { SnippetColumns(phrases, groups: forms.groups.count, $0) }
       // Made here from the entries' own text, as FTS5 would make them (`Snippet`).
       ReusePool.snippetTerms.with { caches in
         for index in found.indices {
+          var columns = found[index].text
+          if let presence {
+            // Only the columns holding a query term are read: the others can hold no
+            // instance, so FTS5 would not choose them. Without every word, no snippet.
+            guard let holding = presence.columns(ofEntry: found[index].id) else { continue }
+            for column in columns.indices where holding & (1 << UInt32(column)) == 0 {
+              columns[column] = nil
+            }
+          }
           if let snippet = Snippet.make(
-            columns: found[index].text, language: found[index].hit.language ?? "",
+            columns: columns, language: found[index].hit.language ?? "",
             phrases: phrases, groups: forms.groups.count, open: highlight.open,
             close: highlight.close, caches: &caches)
           {

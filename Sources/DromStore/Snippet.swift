@@ -205,6 +205,54 @@ struct Snippet {
   }
 }
 
+/// Which columns of an entry hold a query's terms, from the term index (`Posting.columns`):
+/// a snippet tokenizes only those. Nil when the term index cannot say (it disagrees with FTS5,
+/// or a query's prefixes cover so many terms that tokenizing is cheaper than looking).
+struct SnippetColumns {
+  private let table: SearchTable
+  /// Per phrase, its group and its terms' ids.
+  private let phrases: [(group: Int, terms: [Int32])]
+  private let groups: Int
+
+  init?(_ phrases: [QueryForms.Phrase], groups: Int, _ table: SearchTable) {
+    // Without words every snippet is the title's start: no instance, no column to choose.
+    guard table.termIndex.unusable == nil, groups > 0, groups <= 64 else { return nil }
+    let index = table.termIndex
+    var resolved: [(group: Int, terms: [Int32])] = []
+    var terms = 0
+    for phrase in phrases {
+      let ids = phrase.term.withUnsafeBufferPointer { term -> [Int32] in
+        phrase.isPrefix ? Array(index.ids(withPrefix: term)) : index.id(of: term).map { [$0] } ?? []
+      }
+      terms += ids.count
+      guard terms <= 64 else { return nil }
+      resolved.append((phrase.group, ids))
+    }
+    self.table = table
+    self.phrases = resolved
+    self.groups = groups
+  }
+
+  /// The columns (bit 0: title, 1: summary, 2: content) of the entry that hold a term; nil when
+  /// some word has none of its terms in any (FTS5 would not make a snippet of it).
+  func columns(ofEntry id: Int64) -> UInt32? {
+    guard let row = table.row(of: id) else { return 0b111 }
+    var columns: UInt32 = 0
+    var found: UInt64 = 0
+    for phrase in phrases {
+      for term in phrase.terms {
+        let holding = table.termIndex.columns(of: row, holding: term)
+        if holding != 0 {
+          columns |= holding
+          found |= 1 << UInt64(phrase.group)
+        }
+      }
+    }
+    let all: UInt64 = groups == 64 ? .max : (1 << UInt64(groups)) - 1
+    return found == all ? columns : nil
+  }
+}
+
 extension ReusePool where Value == [String: TermCache] {
   /// Term caches for making snippets, kept between searches: a hit's words are mostly words
   /// other hits had, and a cached word skips Snowball. At most 4 are kept (each holds up to

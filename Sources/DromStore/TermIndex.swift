@@ -12,10 +12,18 @@ import GRDB
 /// the last bit (`TermIndexTests`); where anything disagrees, searches go to FTS5 instead.
 struct TermIndex: Sendable {
   /// One entry holding a term: its row in the search table, and its instances weighted as the
-  /// search weighs columns (title 10, summary 4, content 1).
+  /// search weighs columns (title 10, summary 4, content 1), with a bit for each column that
+  /// holds it (a snippet reads only those columns).
   struct Posting: Sendable {
     var row: Int32
-    var weight: UInt32
+    var packed: UInt32
+
+    static let columnShift: UInt32 = 29
+    static let weightMask: UInt32 = (1 << columnShift) - 1
+
+    var weight: UInt32 { packed & Self.weightMask }
+    /// Bit 0: the title holds the term, 1: the summary, 2: the content.
+    var columns: UInt32 { packed >> Self.columnShift }
   }
 
   static let columnWeights: [UInt32] = [10, 4, 1]
@@ -40,6 +48,20 @@ struct TermIndex: Sendable {
   func id(of term: UnsafeBufferPointer<UInt8>) -> Int32? {
     if let id = ids[Self.hash(term)], terms[Int(id)].elementsEqual(term) { return id }
     return collided.isEmpty ? nil : collided[Array(term)]
+  }
+
+  /// The columns of `row` holding `term` (`Posting.columns`; 0: none). A term's postings are
+  /// in row order: rows are numbered as they are read, and each is read once.
+  func columns(of row: Int32, holding term: Int32) -> UInt32 {
+    postings[Int(term)].withUnsafeBufferPointer { list in
+      var low = 0
+      var high = list.count
+      while low < high {
+        let middle = (low + high) / 2
+        if list[middle].row < row { low = middle + 1 } else { high = middle }
+      }
+      return low < list.count && list[low].row == row ? list[low].columns : 0
+    }
   }
 
   /// The ids of the terms that start with `prefix`, in byte order.
@@ -92,13 +114,18 @@ struct TermIndex: Sendable {
             if Int(id) >= weights.count {
               weights.append(contentsOf: repeatElement(0, count: Int(id) + 1 - weights.count))
             }
-            if weights[Int(id)] == 0 { touched.append(id) }
-            weights[Int(id)] += weight
+            let packed = weights[Int(id)]
+            if packed == 0 { touched.append(id) }
+            // A weight past 2^29 would need a column of 50 million words: feeds are smaller
+            // by far (`FetchPolicy.maxBytes`); it would stop growing rather than spill.
+            let total = min((packed & Posting.weightMask) + weight, Posting.weightMask)
+            weights[Int(id)] =
+              (packed & ~Posting.weightMask) | total | (1 << (Posting.columnShift + UInt32(column)))
           }
         }
       }
       for id in touched {
-        postings[Int(id)].append(Posting(row: tableRow, weight: weights[Int(id)]))
+        postings[Int(id)].append(Posting(row: tableRow, packed: weights[Int(id)]))
         weights[Int(id)] = 0
       }
       touched.removeAll(keepingCapacity: true)

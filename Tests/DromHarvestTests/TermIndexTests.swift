@@ -221,7 +221,7 @@ struct TermIndexTests {
       ).run(registry)
     }
     func compare(_ stage: String) throws {
-      for text in try queries(database) {
+      for text in [""] + (try queries(database)) {
         for (language, filters, offset, sort) in [
           ("en", [Facet: [String]](), 0, SearchSort.relevance),
           ("es", [.kind: ["practice"]], 0, .relevance),
