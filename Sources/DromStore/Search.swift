@@ -134,18 +134,21 @@ extension DromDatabase {
     return SearchError.badPattern(error.message ?? "\(error)")
   }
 
-  /// The same with the ranking engine chosen: the tests compare the two.
+  /// The same with the ranking engine chosen, and concept-only matches ranked even when text
+  /// matches fill the page (`deferring: false`): the tests compare them.
   func search(
-    _ query: SearchQuery, vocabulary: Vocabulary, engine: RankingEngine
+    _ query: SearchQuery, vocabulary: Vocabulary, engine: RankingEngine, deferring: Bool = true
   ) throws -> SearchResults {
     try pool.read { db in
-      try search(query, vocabulary: vocabulary, highlight: ("[", "]"), db: db, engine: engine)
+      try search(
+        query, vocabulary: vocabulary, highlight: ("[", "]"), db: db, engine: engine,
+        deferring: deferring)
     }
   }
 
   func search(
     _ query: SearchQuery, vocabulary: Vocabulary, highlight: (open: String, close: String),
-    db: Database, engine: RankingEngine = .configured
+    db: Database, engine: RankingEngine = .configured, deferring: Bool = true
   ) throws -> SearchResults {
     var profile = SearchProfile(query.text)
     let table = try searchTables.table(for: db)
@@ -188,14 +191,14 @@ extension DromDatabase {
       if !query.rawSyntax {
         try admitConcepts(
           query, vocabulary: vocabulary, languages: languages, engine: engine, into: &matches, db)
-        profile.lap("concepts, \(matches.rows.count) in all")
+        profile.lap("concepts, \(matches.count) in all")
       }
     } else {
       matches.admitAll()
     }
     let ranked = matches.collapsed(
       readerLanguage: query.readerLanguage, sort: query.sort, offset: query.offset,
-      limit: query.limit)
+      limit: query.limit, deferring: deferring)
     profile.lap("collapse")
     let hits = try self.hits(
       db, page: ranked.page, textMatch: textMatch, forms: engine == .memory ? forms : nil,

@@ -10,8 +10,15 @@ struct Matches {
   /// The matches, in the order admitted, and their scores.
   private(set) var rows: [Int32] = []
   private(set) var scores: [Double] = []
-  /// The same rows as a set.
+  /// The same rows as a set, with the concept-only ones.
   private(set) var matched: RowBits
+  /// Matches found only through a concept, kept as a set: they all score the same, after every
+  /// text match, so a page that text matches fill needs only how many they add (`collapsed`).
+  private(set) var conceptOnly: RowBits
+  private(set) var conceptOnlyCount = 0
+
+  /// How many entries match, concept-only ones included.
+  var count: Int { rows.count + conceptOnlyCount }
   /// The rows a match may be: live, with a value of every facet filtered on, updated since the
   /// date asked for.
   let allowed: RowBits
@@ -32,6 +39,7 @@ struct Matches {
     }
     self.allowed = allowed
     matched = RowBits(rows: table.items.count)
+    conceptOnly = RowBits(rows: table.items.count)
   }
 
   /// Admits a text search's matches, all within `allowed` (`SearchTable.textMatches`), before
@@ -72,15 +80,71 @@ struct Matches {
     var tagged = allowed
     for group in concepts { tagged.formIntersection(table.rows(withAnyOf: group)) }
     if let text { tagged.formIntersection(text) }
-    admit(tagged, score: Self.conceptOnlyScore)
+    tagged.subtract(matched)
+    matched.formUnion(tagged)
+    conceptOnly.formUnion(tagged)
+    conceptOnlyCount = conceptOnly.count
   }
 
   /// One match per translation group (the version in the reader's language, then the best
   /// scored), then one per practice several partners publish (the best-scored copy): how many
   /// there are, and the page asked for, in the order asked for.
-  func collapsed(readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int)
-    -> (total: Int, page: [(id: Int64, score: Double)])
-  {
+  ///
+  /// `deferring`: count concept-only matches without ranking them when text matches fill the
+  /// page (false: rank them all, as the tests compare).
+  func collapsed(
+    readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int, deferring: Bool = true
+  ) -> (total: Int, page: [(id: Int64, score: Double)]) {
+    let reader = readerLanguage?.lowercased() ?? ""
+    let inReaderLanguage = table.languageTags.map { tag in
+      !reader.isEmpty && (tag.lowercased() == reader || tag.lowercased().hasPrefix(reader + "-"))
+    }
+    guard conceptOnlyCount > 0 else {
+      return collapsed(
+        inReaderLanguage, sort: sort, offset: offset, limit: limit, rows: rows, scores: scores
+      ).ranked
+    }
+    // Concept-only matches rank after every text match (a bm25 score is far below theirs), and
+    // without a preferred language no version of theirs displaces a text match's. When none
+    // shares a practice with another partner and the text matches fill the page, each adds one
+    // entry, or one for its translation group when no text match is in the group.
+    if deferring, sort == .relevance, offset + limit <= TopK.largest,
+      !inReaderLanguage.contains(true),
+      conceptOnly.intersectionCount(table.clusteredRows) == 0
+    {
+      let (ranked, bestVersion) = collapsed(
+        inReaderLanguage, sort: sort, offset: offset, limit: limit, rows: rows, scores: scores)
+      if ranked.total >= offset + limit {
+        var added = conceptOnlyCount - conceptOnly.intersectionCount(table.sharedRows)
+        var shared = conceptOnly
+        shared.formIntersection(table.sharedRows)
+        var counted = bestVersion
+        table.translationGroupOf.withUnsafeBufferPointer { groupOf in
+          shared.forEachRow { row in
+            let group = Int(groupOf[Int(row)])
+            guard group >= 0, counted[group] == -1 else { return }
+            counted[group] = -2
+            added += 1
+          }
+        }
+        return (ranked.total + added, ranked.page)
+      }
+    }
+    var allRows = rows
+    allRows.reserveCapacity(count)
+    conceptOnly.forEachRow { allRows.append($0) }
+    let allScores = scores + repeatElement(Self.conceptOnlyScore, count: conceptOnlyCount)
+    return collapsed(
+      inReaderLanguage, sort: sort, offset: offset, limit: limit, rows: allRows, scores: allScores
+    ).ranked
+  }
+
+  /// The collapse over these matches, and the best version found of each translation group
+  /// (-1: none of its versions matched).
+  private func collapsed(
+    _ inReaderLanguage: [Bool], sort: SearchSort, offset: Int, limit: Int, rows: [Int32],
+    scores: [Double]
+  ) -> (ranked: (total: Int, page: [(id: Int64, score: Double)]), bestVersion: [Int32]) {
     table.items.withUnsafeBufferPointer { items in
       table.sharing.withUnsafeBufferPointer { sharing in
         table.recencyRank.withUnsafeBufferPointer { recency in
@@ -88,7 +152,7 @@ struct Matches {
             rows.withUnsafeBufferPointer { rows in
               scores.withUnsafeBufferPointer { scores in
                 collapsed(
-                  readerLanguage: readerLanguage, sort: sort, offset: offset, limit: limit,
+                  inReaderLanguage, sort: sort, offset: offset, limit: limit,
                   items: items, sharing: sharing, recency: recency, idRank: idRank, rows: rows,
                   scores: scores)
               }
@@ -100,16 +164,12 @@ struct Matches {
   }
 
   private func collapsed(
-    readerLanguage: String?, sort: SearchSort, offset: Int, limit: Int,
+    _ inReaderLanguage: [Bool], sort: SearchSort, offset: Int, limit: Int,
     items: UnsafeBufferPointer<SearchTable.Item>, sharing: UnsafeBufferPointer<SearchTable.Sharing>,
     recency: UnsafeBufferPointer<Int32>, idRank: UnsafeBufferPointer<Int32>,
     rows: UnsafeBufferPointer<Int32>,
     scores: UnsafeBufferPointer<Double>
-  ) -> (total: Int, page: [(id: Int64, score: Double)]) {
-    let reader = readerLanguage?.lowercased() ?? ""
-    let inReaderLanguage = table.languageTags.map { tag in
-      !reader.isEmpty && (tag.lowercased() == reader || tag.lowercased().hasPrefix(reader + "-"))
-    }
+  ) -> (ranked: (total: Int, page: [(id: Int64, score: Double)]), bestVersion: [Int32]) {
     func item(_ match: Int) -> SearchTable.Item { items[Int(rows[match])] }
     func shared(_ match: Int) -> SearchTable.Sharing { sharing[Int(rows[match])] }
     // Without a reader's language no version is preferred, and versions are told apart by
@@ -131,7 +191,7 @@ struct Matches {
     }
     // A page of relevance is kept as the matches go by (`TopK`); other orders, and pages deep
     // enough that keeping them sorted costs more than sorting, collect every match shown first.
-    let streaming = sort == .relevance && offset + limit <= 256
+    let streaming = sort == .relevance && offset + limit <= TopK.largest
     var top = TopK(count: offset + limit)
     var shown: [Int] = []
     var total = 0
@@ -202,12 +262,14 @@ struct Matches {
       : sort == .relevance
         ? Self.first(offset + limit, of: shown, by: copyPrecedes)
         : Self.first(offset + limit, of: shown, by: newestPrecedes)
-    return (total, page.dropFirst(offset).map { (item($0).id, scores[$0]) })
+    return ((total, page.dropFirst(offset).map { (item($0).id, scores[$0]) }), bestVersion)
   }
 
   /// The first `count` matches of those offered, best first, the rest passed over as they come:
   /// one comparison of scores for most (the order puts lower scores first).
   private struct TopK {
+    /// Past this many, sorting every match costs less than keeping them in order.
+    static let largest = 256
     let count: Int
     private(set) var kept: [Int] = []
     private var worst = Double.infinity
@@ -267,19 +329,21 @@ struct Matches {
     let plan = table.facetPlan
     // A word of a bitset costs less than an increment at a value read through the match's item
     // (sequential reads against scattered ones): measured, about four times less.
-    if bitsets ?? (4 * rows.count * table.facetsPerRow > plan.cost) {
+    if bitsets ?? (4 * count * table.facetsPerRow > plan.cost) {
       plan.count(matched, rowsWithValue: table.rowsWithValue, into: &counts)
       return facets(counts)
     }
     counts.withUnsafeMutableBufferPointer { counts in
       table.items.withUnsafeBufferPointer { items in
         table.facetValues.withUnsafeBufferPointer { facetValues in
-          for row in rows {
+          func add(_ row: Int32) {
             let item = items[Int(row)]
             for slot in Int(item.facetStart)..<Int(item.facetStart + item.facetCount) {
               counts[Int(facetValues[slot])] += 1
             }
           }
+          for row in rows { add(row) }
+          conceptOnly.forEachRow(add)
         }
       }
     }

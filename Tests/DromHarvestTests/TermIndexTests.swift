@@ -226,13 +226,20 @@ struct TermIndexTests {
           ("en", [Facet: [String]](), 0, SearchSort.relevance),
           ("es", [.kind: ["practice"]], 0, .relevance),
           ("sv", [:], 20, .relevance), ("en", [:], 0, .newest),
+          // No reader's language: the case where concept-only matches are only counted.
+          ("", [:], 0, .relevance), ("", [.kind: ["practice"]], 5, .relevance),
         ] {
           var query = SearchQuery(text: text, filters: filters, limit: 20, offset: offset)
-          query.readerLanguage = language
+          query.readerLanguage = language.isEmpty ? nil : language
           query.sort = sort
           let memory = try database.search(query, vocabulary: vocabulary, engine: .memory)
           let fts5 = try database.search(query, vocabulary: vocabulary, engine: .fts5)
           #expect(memory == fts5, "\(stage): '\(text)' \(language) \(filters) \(offset) \(sort)")
+          // Concept-only matches counted, not ranked, when text matches fill the page: the
+          // same as ranking them all.
+          let ranked = try database.search(
+            query, vocabulary: vocabulary, engine: .memory, deferring: false)
+          #expect(memory == ranked, "\(stage), deferred: '\(text)' \(language) \(filters)")
         }
       }
     }
