@@ -46,32 +46,20 @@ enum SearchResponseJSON {
       if index > 0 { out.append(UInt8(ascii: ",")) }
       string(name, into: &out)
     }
-    out += #"],"entryID":"#.utf8
-    string(hit.entryID, into: &out)
-    out += #","kind":"#.utf8
-    string(hit.kind, into: &out)
-    // Absent values are left out, as the encoder's `encodeIfPresent` does.
-    if let language = hit.language {
-      out += #","language":"#.utf8
-      string(language, into: &out)
-    }
-    if let link = hit.link {
-      out += #","link":"#.utf8
-      string(link, into: &out)
-    }
-    out += #","slug":"#.utf8
-    string(hit.slug, into: &out)
-    out += #","snippet":"#.utf8
-    string(hit.snippet, into: &out)
-    out += #","sourceKey":"#.utf8
-    string(hit.sourceKey, into: &out)
-    out += #","sourceTitle":"#.utf8
-    string(hit.sourceTitle, into: &out)
-    out += #","title":"#.utf8
-    string(hit.title, into: &out)
-    if let updated = hit.updated {
-      out += #","updated":"#.utf8
-      string(updated.formatted(.iso8601), into: &out)
+    out.append(UInt8(ascii: "]"))
+    // Keys in the encoder's sorted order; absent values are left out, as its
+    // `encodeIfPresent` does.
+    let fields: [(key: String, value: String?)] = [
+      ("entryID", hit.entryID), ("kind", hit.kind), ("language", hit.language),
+      ("link", hit.link), ("slug", hit.slug), ("snippet", hit.snippet),
+      ("sourceKey", hit.sourceKey), ("sourceTitle", hit.sourceTitle), ("title", hit.title),
+      ("updated", hit.updated?.formatted(.iso8601)),
+    ]
+    for case (let key, let value?) in fields {
+      out += #",""#.utf8
+      out += key.utf8
+      out += #"":"#.utf8
+      string(value, into: &out)
     }
     out.append(UInt8(ascii: "}"))
   }

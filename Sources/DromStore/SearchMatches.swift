@@ -279,12 +279,15 @@ struct Matches {
       kept.reserveCapacity(count + 1)
     }
 
+    /// `scores`: when the order puts lower scores first, the element's, to pass over on one
+    /// comparison what cannot enter.
     mutating func offer(
-      _ element: Int, scores: UnsafeBufferPointer<Double>, by precedes: (Int, Int) -> Bool
+      _ element: Int, scores: UnsafeBufferPointer<Double>?, by precedes: (Int, Int) -> Bool
     ) {
       guard count > 0 else { return }
       if kept.count == count {
-        if scores[element] > worst || !precedes(element, kept[count - 1]) { return }
+        if let scores, scores[element] > worst { return }
+        if !precedes(element, kept[count - 1]) { return }
       }
       var low = 0
       var high = kept.count
@@ -294,7 +297,7 @@ struct Matches {
       }
       kept.insert(element, at: low)
       if kept.count > count { kept.removeLast() }
-      if kept.count == count { worst = scores[kept[count - 1]] }
+      if let scores, kept.count == count { worst = scores[kept[count - 1]] }
     }
   }
 
@@ -305,20 +308,9 @@ struct Matches {
     if count >= elements.count / 4 {
       return Array(elements.sorted(by: precedes).prefix(count))
     }
-    var top: [Int] = []
-    top.reserveCapacity(count + 1)
-    for element in elements {
-      if top.count == count, !precedes(element, top[count - 1]) { continue }
-      var low = 0
-      var high = top.count
-      while low < high {
-        let middle = (low + high) / 2
-        if precedes(element, top[middle]) { high = middle } else { low = middle + 1 }
-      }
-      top.insert(element, at: low)
-      if top.count > count { top.removeLast() }
-    }
-    return top
+    var top = TopK(count: count)
+    for element in elements { top.offer(element, scores: nil, by: precedes) }
+    return top.kept
   }
 
   /// How many matches have each facet value (concepts aside: themes and target groups show
