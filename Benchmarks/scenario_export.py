@@ -55,11 +55,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from gen_network import ensure_network, feed_name
+from gen_network import feed_name
 from harness import (DATA, MB, ROOT, BenchmarkError, Context, Measurement, Row, Scenario, ScenarioResult,
                      first_line, log, measure, ratio)
 from scenario_harvest import FIELDS, SUMMARY, _module_versions, _venv_python
-from scenario_serve import ENTRIES, SEED, _drom_index, _remove_db
+from scenario_serve import ENTRIES, _drom_index, _remove_db, _serve_data
 
 NAME = "export"
 SIZES, QUICK_SIZES = (200, 2000), (20, 40)  # feeds of ENTRIES: 10 000 and 100 000 entries (quick: 1 000, 2 000)
@@ -621,18 +621,9 @@ def _size(ctx: Context, feeds: int, drom: Path, renderer: Path, hugo: str, pagef
         _empty(base)
         return [Row(NAME, "drom export site", label, target=why)], {"skipped": why, "estimate_per_entry": dict(per_entry)}
 
-    meta = ensure_network(DATA, feeds, ENTRIES, SEED)
-    log(f"{NAME}: {Path(meta['directory']).name}: {feeds} feeds × {ENTRIES} entries = {entries:,}"
-        f" ({'reused' if meta['reused'] else 'generated'})")
-    folder = DATA / f"{NAME}-{Path(meta['directory']).name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    state_path = folder / "state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    try:
+    with _serve_data(NAME, feeds, cache=NAME) as (meta, folder, state):
         db, changed_db, changed = _indexes(ctx, drom, meta, folder, state)
         site, hugo_entries = _hugo_site(meta, folder, renderer, state)
-    finally:
-        state_path.write_text(json.dumps(state, indent=2) + "\n")
 
     drom_out, hugo_out = base / "drom", base / "hugo"
     cwd = str(renderer)

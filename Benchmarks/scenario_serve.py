@@ -600,13 +600,14 @@ def _ms(value: float) -> str:
 
 
 @contextmanager
-def _serve_data(name: str, feeds: int) -> Iterator[tuple[dict, Path, dict]]:
-    """The generated network of `feeds` × ENTRIES (made once), its folder of cached indexes,
-    and that folder's state (which binary harvested what), written back when done."""
+def _serve_data(name: str, feeds: int, cache: str = "serve") -> Iterator[tuple[dict, Path, dict]]:
+    """The generated network of `feeds` × ENTRIES (made once), its folder of cached indexes
+    (`DATA/<cache>-<network>`), and that folder's state (which binary harvested what), written
+    back when done."""
     meta = ensure_network(DATA, feeds, ENTRIES, SEED)
     log(f"{name}: {Path(meta['directory']).name}: {feeds} feeds × {ENTRIES} entries = {meta['entries']:,}, "
         f"{meta['bytes'] / 1e6:.0f} MB ({'reused' if meta['reused'] else 'generated'})")
-    folder = DATA / f"serve-{Path(meta['directory']).name}"
+    folder = DATA / f"{cache}-{Path(meta['directory']).name}"
     folder.mkdir(parents=True, exist_ok=True)
     state_path = folder / "state.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
