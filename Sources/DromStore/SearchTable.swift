@@ -87,8 +87,8 @@ struct SearchTable: Sendable {
   /// (Rows are in id order until a refresh appends the entries it read again.)
   private(set) var idRank: [Int32] = []
 
+  /// What collapsing reads of a row beyond its group, when two versions or copies compete.
   struct Sharing: Sendable {
-    var translationGroup: Int32
     var cluster: Int32
     var language: Int32
   }
@@ -175,7 +175,7 @@ struct SearchTable: Sendable {
       rank += 1
     }
     sharing = items.map {
-      Sharing(translationGroup: $0.translationGroup, cluster: $0.cluster, language: $0.language)
+      Sharing(cluster: $0.cluster, language: $0.language)
     }
     liveRows = RowBits(rows: items.count)
     sharedRows = RowBits(rows: items.count)
